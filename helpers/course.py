@@ -1,0 +1,186 @@
+"""The lesson pipeline: Markdown lessons in two languages -> executed notebooks (README: how the course is built).
+
+    python -m helpers.course check              # twins, identical code, fresh translations, notebooks up to date
+    python -m helpers.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME.ipynb
+    python -m helpers.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
+
+A Bengali lesson's front matter records the hash of the English lesson it translates
+(`translation_of.sha256`); when the English changes, `check` fails until the Bengali
+is updated and stamped again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import re
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "bn")
+SETUP_TAG = "course-setup"
+BADGE_URL = "https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{lang}/{name}.ipynb"
+SETUP_CODE = '''\
+# Setup: installs the course's helpers package where it is missing (e.g. on Colab),
+# then chooses the language helpers prints in. Elsewhere the install step does nothing.
+import importlib, importlib.util, subprocess, sys
+if importlib.util.find_spec("helpers") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/{repository}@{branch}"], check=True)
+    importlib.invalidate_caches()
+import helpers
+helpers.set_language("{lang}")'''
+
+
+def lesson_dir(root: Path, lang: str) -> Path:
+    return root / f"lessons_{lang}"
+
+
+def lesson_names(root: Path = ROOT) -> list[str]:
+    """Every NN_slug that has a lesson in either language."""
+    return sorted({p.stem for lang in LANGS for p in lesson_dir(root, lang).glob("[0-9][0-9]_*.md")})
+
+
+def source_hash(path: Path) -> str:
+    """The hash a Bengali lesson records for the English text it translates."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def course_config(root: Path = ROOT) -> dict[str, str]:
+    """Repository and branch from pyproject.toml's [tool.course]: the one place that names them."""
+    with open(root / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["tool"]["course"]
+
+
+def read_lesson(root: Path, lang: str, name: str):
+    import jupytext
+
+    return jupytext.read(lesson_dir(root, lang) / f"{name}.md")
+
+
+def generate(root: Path, lang: str, name: str):
+    """The notebook a lesson becomes: a Colab badge and a setup cell, then the lesson's own cells."""
+    import nbformat
+
+    config = course_config(root)
+    nb = read_lesson(root, lang, name)
+    badge = BADGE_URL.format(lang=lang, name=name, **config)
+    cells = [
+        nbformat.v4.new_markdown_cell(f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({badge})"),
+        nbformat.v4.new_code_cell(SETUP_CODE.format(lang=lang, **config), metadata={"tags": [SETUP_TAG]}),
+    ]
+    nb.cells = cells + nb.cells
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"{name[:2]}-{lang}-{i:03d}"  # stable ids: rebuilding does not churn the diff
+    return nb
+
+
+def notebook_path(root: Path, lang: str, name: str) -> Path:
+    return root / "notebooks" / lang / f"{name}.ipynb"
+
+
+def _code(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _shape(nb) -> list[str]:
+    """Cell types in order, with the heading level of each Markdown cell that starts with one."""
+    shape = []
+    for cell in nb.cells:
+        heading = re.match(r"#+ ", cell.source) if cell.cell_type == "markdown" else None
+        shape.append(cell.cell_type + (f":h{len(heading.group()) - 1}" if heading else ""))
+    return shape
+
+
+def check(root: Path = ROOT) -> list[str]:
+    """Every way the two languages or the committed notebooks have drifted; empty when all is well."""
+    import nbformat
+
+    problems = []
+    for name in lesson_names(root):
+        paths = {lang: lesson_dir(root, lang) / f"{name}.md" for lang in LANGS}
+        missing = [lang for lang, path in paths.items() if not path.exists()]
+        if missing:
+            problems.append(f"{name}: no {'/'.join(missing)} twin")
+            continue
+        en, bn = (read_lesson(root, lang, name) for lang in LANGS)
+        if _code(en) != _code(bn):
+            problems.append(f"{name}: code cells differ between the English and Bengali lessons")
+        if _shape(en) != _shape(bn):
+            problems.append(f"{name}: cell order or headings are not parallel")
+        recorded = bn.metadata.get("translation_of", {}).get("sha256")
+        if recorded != source_hash(paths["en"]):
+            problems.append(f"{name}: the Bengali lesson translates an older English version "
+                            f"(recorded {recorded}); update it, then run: python -m helpers.course stamp {name}")
+        for lang in LANGS:
+            path = notebook_path(root, lang, name)
+            if not path.exists():
+                problems.append(f"{name}: {path.relative_to(root)} is missing; run: python -m helpers.course build {name}")
+            elif [c.source for c in nbformat.read(path, as_version=4).cells] != [
+                c.source for c in generate(root, lang, name).cells
+            ]:
+                problems.append(f"{name}: {path.relative_to(root)} is stale; run: python -m helpers.course build {name}")
+    return problems
+
+
+def execute(nb, *, timeout: int = 900):
+    """Run every cell in a fresh kernel, in a scratch folder so lessons leave no files behind."""
+    from nbclient import NotebookClient
+
+    nb = copy.deepcopy(nb)
+    with tempfile.TemporaryDirectory() as scratch:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": scratch}}).execute()
+    return nb
+
+
+def build(root: Path = ROOT, names: list[str] | None = None, langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Regenerate and execute the notebooks of `names` (default: all lessons)."""
+    import nbformat
+
+    written = []
+    for name in names or lesson_names(root):
+        for lang in langs:
+            path = notebook_path(root, lang, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            print(f"building {path.relative_to(root)}", flush=True)
+            nbformat.write(execute(generate(root, lang, name)), path)
+            written.append(path)
+    return written
+
+
+def stamp(root: Path, name: str) -> None:
+    """Record in lessons_bn/NAME.md that it now translates the current English lesson."""
+    path = lesson_dir(root, "bn") / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(r"(\n\s+sha256: )\S+", rf"\g<1>{source_hash(lesson_dir(root, 'en') / f'{name}.md')}", text, 1)
+    if count != 1:
+        raise SystemExit(f"{path}: no 'translation_of: sha256:' line in the front matter")
+    path.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("check", "build", "stamp"))
+    parser.add_argument("names", nargs="*", help="lessons, e.g. 02_training_loop (default: all)")
+    parser.add_argument("--lang", choices=LANGS, help="build one language only")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        build(ROOT, args.names or None, (args.lang,) if args.lang else LANGS)
+    elif args.command == "stamp":
+        for name in args.names:
+            stamp(ROOT, name)
+    problems = check(ROOT) if args.command != "stamp" else []
+    print("\n".join(problems) or "all lessons are in step")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The lesson pipeline: twins, identical code, fresh translations, committed notebooks (README: how it is built)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import course
+
+ROOT = course.ROOT
+LESSON = """---
+jupyter:
+  kernelspec:
+    display_name: Python 3
+    language: python
+    name: python3
+{extra}---
+
+# {title}
+
+{text}
+
+```python
+x = 1 + 1
+print(x)
+```
+
+## {section}
+
+{more}
+"""
+
+
+def test_course_is_in_step():
+    """Every lesson has a twin, identical code, a current translation and an up-to-date notebook."""
+    assert course.lesson_names(ROOT), "no lessons found"
+    assert course.check(ROOT) == []
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A one-lesson course in a temporary folder, in step: a place to break things on purpose."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for lang in course.LANGS:
+        course.lesson_dir(tmp_path, lang).mkdir()
+    (tmp_path / "lessons_en" / "99_demo.md").write_text(
+        LESSON.format(extra="", title="Demo", text="Some text.", section="Part", more="More."), encoding="utf-8")
+    write_bn(tmp_path, sha="0")
+    course.stamp(tmp_path, "99_demo")
+    for lang in course.LANGS:
+        path = course.notebook_path(tmp_path, lang, "99_demo")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(course.generate(tmp_path, lang, "99_demo"), path)
+    return tmp_path
+
+
+def write_bn(root: Path, *, sha: str, code: str = "x = 1 + 1", section: str = "## অংশ") -> None:
+    extra = f"  translation_of:\n    file: lessons_en/99_demo.md\n    sha256: {sha}\n"
+    text = LESSON.format(extra=extra, title="ডেমো", text="কিছু লেখা।", section="অংশ", more="আরও।")
+    text = text.replace("x = 1 + 1", code).replace("## অংশ", section)
+    (root / "lessons_bn" / "99_demo.md").write_text(text, encoding="utf-8")
+
+
+def test_mini_course_starts_in_step(mini):
+    assert course.check(mini) == []
+
+
+def test_missing_twin_is_reported(mini):
+    (mini / "lessons_bn" / "99_demo.md").unlink()
+    assert any("no bn twin" in p for p in course.check(mini))
+
+
+def test_code_drift_is_reported(mini):
+    write_bn(mini, sha="0", code="x = 2 + 2")
+    course.stamp(mini, "99_demo")
+    assert any("code cells differ" in p for p in course.check(mini))
+
+
+def test_heading_drift_is_reported(mini):
+    write_bn(mini, sha="0", section="### অংশ")
+    course.stamp(mini, "99_demo")
+    assert any("not parallel" in p for p in course.check(mini))
+
+
+def test_changed_english_makes_bengali_stale(mini):
+    en = mini / "lessons_en" / "99_demo.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("Some text.", "Some better text."), encoding="utf-8")
+    problems = course.check(mini)
+    assert any("older English version" in p for p in problems)
+    course.stamp(mini, "99_demo")
+    assert not any("older English version" in p for p in course.check(mini))
+
+
+def test_stale_notebook_is_reported(mini):
+    path = course.notebook_path(mini, "en", "99_demo")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source = "edited by hand"
+    nbformat.write(nb, path)
+    assert any("is stale" in p for p in course.check(mini))
+
+
+def test_generated_notebook_has_badge_and_language(mini):
+    config = course.course_config(mini)
+    for lang in course.LANGS:
+        nb = course.generate(mini, lang, "99_demo")
+        badge, setup = nb.cells[0].source, nb.cells[1].source
+        assert f"github/{config['repository']}/blob/{config['branch']}/notebooks/{lang}/99_demo.ipynb" in badge
+        assert f'helpers.set_language("{lang}")' in setup
+        assert f"git+https://github.com/{config['repository']}@{config['branch']}" in setup
+
+
+def committed_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+
+
+@pytest.mark.parametrize("path", committed_notebooks(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_committed_notebook_is_executed_and_clean(path: Path):
+    """Committed with outputs, at least one plot, and not a single warning or traceback in them."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert all(c.get("execution_count") for c in code), "notebook was not executed"
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "a lesson shows at least one plot"
+    for output in outputs:
+        assert output["output_type"] != "error"
+        text = "".join(output.get("text", "")) if output["output_type"] == "stream" else ""
+        assert output.get("name") != "stderr", f"stderr output: {text[:200]}"
+        for marker in ("Warning", "Traceback"):
+            assert marker not in text, text[:300]

@@ -1,0 +1,123 @@
+"""helpers.plots: labels in English or Bengali, and Bengali that renders without missing glyphs (lesson 02)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no window, no display needed
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib import font_manager, ft2font  # noqa: E402
+
+from helpers import plots  # noqa: E402
+from helpers.i18n import set_language  # noqa: E402
+from helpers.plots import BENGALI_FONT, FONT_FILE, plot_curves, plot_history, plot_language  # noqa: E402
+
+HISTORY = {"train_loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.7, 0.5],
+           "train_acc": [0.5, 0.7, 0.8], "val_acc": [0.45, 0.65, 0.75]}
+NEW_ENOUGH = plots._version_tuple(matplotlib.__version__) >= plots.MIN_MATPLOTLIB_FOR_BENGALI
+
+
+@pytest.fixture(autouse=True)
+def clean_matplotlib():
+    """Undo rcParams changes (the Bengali font fallback) and close every figure a test opened."""
+    with matplotlib.rc_context():
+        yield
+    plt.close("all")
+
+
+def labels(fig) -> list[tuple[str, str, str, list[str]]]:
+    return [(ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), [x.get_text() for x in ax.get_legend().get_texts()])
+            for ax in fig.axes]
+
+
+@pytest.mark.skipif(not NEW_ENOUGH, reason="Bengali plots need matplotlib >= 3.11")
+def test_plot_language_bengali_on_new_matplotlib():
+    assert plot_language("bn") == "bn"
+    assert plot_language("en") == "en"
+    set_language("bn")
+    assert plot_language() == "bn"
+
+
+def test_plot_language_falls_back_to_english_on_old_matplotlib(monkeypatch):
+    monkeypatch.setattr(matplotlib, "__version__", "3.10.0")
+    assert plot_language("bn") == "en"
+    fig = plot_history(HISTORY, lang="bn")
+    assert labels(fig)[0][:3] == ("Loss per epoch", "epoch", "loss")
+
+
+@pytest.mark.parametrize(("version", "expected"), [("3.10.0", (3, 10)), ("3.11.0rc1", (3, 11)), ("4.0", (4, 0)),
+                                                   ("3.11.2.dev5+g1234", (3, 11))])
+def test_version_tuple(version, expected):
+    assert plots._version_tuple(version) == expected
+
+
+def test_plot_language_rejects_unknown():
+    with pytest.raises(ValueError, match="অজানা ভাষা"):
+        plot_language("fr")
+
+
+def test_plot_history_in_english():
+    fig = plot_history(HISTORY, lang="en")
+    assert labels(fig) == [("Loss per epoch", "epoch", "loss", ["train", "validation"]),
+                           ("Accuracy per epoch", "epoch", "accuracy", ["train", "validation"])]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1", "2", "3"]
+    assert list(fig.axes[0].lines[0].get_ydata()) == HISTORY["train_loss"]
+
+
+@pytest.mark.skipif(not NEW_ENOUGH, reason="Bengali plots need matplotlib >= 3.11")
+def test_plot_history_in_bengali_follows_set_language():
+    set_language("bn")
+    fig = plot_history(HISTORY)
+    assert labels(fig) == [("প্রতি ইপকে লস", "ইপক", "লস", ["ট্রেন", "ভ্যালিডেশন"]),
+                           ("প্রতি ইপকে সঠিকতা", "ইপক", "সঠিকতা", ["ট্রেন", "ভ্যালিডেশন"])]
+
+
+def test_plot_curves_single_curve_has_no_legend():
+    ax = plot_curves({"plot.train": [3.0, 2.0, 1.0]}, lang="en", logy=True, title="my title")
+    assert ax.get_legend() is None and ax.get_yscale() == "log" and ax.get_title() == "my title"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("step (batch)", "loss")
+
+
+def draw_history():
+    return plot_history(HISTORY, lang="bn")  # its tight_layout already measures the text
+
+
+def draw_curves():
+    ax = plot_curves({"plot.train": [3.0, 2.0], "plot.val": [3.5, 2.5]}, title="plot.loss_title", lang="bn")
+    return ax.figure
+
+
+@pytest.mark.skipif(not NEW_ENOUGH, reason="Bengali plots need matplotlib >= 3.11")
+@pytest.mark.parametrize("draw", [draw_curves, draw_history])
+def test_bengali_plot_renders_without_missing_glyphs(draw, caplog):
+    """A first Bengali plot (rcParams fresh, as in a new session) lays out and saves with every glyph found."""
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING, logger="matplotlib"):
+        warnings.simplefilter("always")
+        fig = draw()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+    assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    problems = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not [p for p in problems if "glyph" in p.lower() or "missing" in p.lower() or "font" in p.lower()]
+
+
+def test_bundled_font_exists_and_is_registered():
+    assert FONT_FILE.is_file() and FONT_FILE.stat().st_size > 50_000
+    assert (FONT_FILE.parent / "OFL.txt").is_file()  # the licence ships with the font
+    # The file really is the family plots ask for (this machine may also have a system copy of it).
+    assert font_manager.ttfFontProperty(ft2font.FT2Font(str(FONT_FILE))).name == BENGALI_FONT
+    if not NEW_ENOUGH:
+        pytest.skip("the font is registered only where Bengali is drawn")
+    plot_language("bn")
+    assert BENGALI_FONT in {f.name for f in font_manager.fontManager.ttflist}
+    assert BENGALI_FONT in matplotlib.rcParams["font.sans-serif"]
+    found = font_manager.findfont(font_manager.FontProperties(family=BENGALI_FONT), fallback_to_default=False)
+    assert found.endswith(".ttf")
+    plot_language("bn")  # a second call does not add the family twice
+    assert matplotlib.rcParams["font.sans-serif"].count(BENGALI_FONT) == 1
