@@ -49,6 +49,114 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Device {device!r} is not available here; available: {available}.",
         "bn": "ডিভাইস {device!r} এখানে নেই; যা আছে: {available}।",
     },
+    "fit.epoch": {
+        "en": "Epoch {epoch}/{epochs} | train loss {train_loss:.4f}, acc {train_acc:.1%} | "
+        "val loss {val_loss:.4f}, acc {val_acc:.1%} | lr {lr:.2e}",
+        "bn": "ইপক {epoch}/{epochs} | ট্রেন লস {train_loss:.4f}, সঠিকতা {train_acc:.1%} | "
+        "ভ্যালিডেশন লস {val_loss:.4f}, সঠিকতা {val_acc:.1%} | lr {lr:.2e}",
+    },
+    "fit.nonfinite": {
+        "en": "Stopped: the loss became {loss} at epoch {epoch}, batch {batch}. The weights are the last good "
+        "ones and the history is kept. Try a smaller learning rate (e.g. 10x lower) or gradient clipping "
+        "(max_grad_norm=1.0), and check the data for nan values.",
+        "bn": "থামানো হলো: ইপক {epoch}, ব্যাচ {batch}-এ লস {loss} হয়ে গেছে। ওজনগুলো শেষ ভালো অবস্থায় আছে, "
+        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন ১০ গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
+        "(max_grad_norm=1.0), আর ডেটায় nan আছে কি না দেখো।",
+    },
+    "fit.interrupted": {
+        "en": "Stopped by you during epoch {epoch}. The model and the history of the {done} finished epochs are kept.",
+        "bn": "তুমি ইপক {epoch}-এর মাঝখানে থামিয়েছ। মডেল আর শেষ হওয়া {done}টি ইপকের হিস্ট্রি রাখা আছে।",
+    },
+    "fit.early_stop": {
+        "en": "Early stopping at epoch {epoch}: no improvement for {patience} epochs (best {best:.4f} at epoch {best_epoch}).",
+        "bn": "ইপক {epoch}-এ আর্লি স্টপিং: {patience}টি ইপক ধরে উন্নতি নেই (সেরা {best:.4f}, ইপক {best_epoch}-এ)।",
+    },
+    "fit.restored_best": {
+        "en": "Restored the best weights, from epoch {best_epoch} ({best:.4f}).",
+        "bn": "সেরা ওজনগুলো ফিরিয়ে আনা হলো, ইপক {best_epoch} থেকে ({best:.4f})।",
+    },
+    "fit.resumed": {
+        "en": "Resumed from {path} after epoch {epoch}.",
+        "bn": "{path} থেকে আবার শুরু হলো, ইপক {epoch}-এর পর থেকে।",
+    },
+    "fit.fresh_start": {
+        "en": "No checkpoint to resume from yet: starting from epoch 1.",
+        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক ১ থেকে শুরু হচ্ছে।",
+    },
+    "fit.bad_epochs": {
+        "en": "epochs must be a whole number of at least 1, got {value!r}.",
+        "bn": "epochs কমপক্ষে 1 এমন একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_optimizer": {
+        "en": "optimizer must be a torch.optim optimizer, got {value}.",
+        "bn": "optimizer একটি torch.optim অপটিমাইজার হতে হবে, পাওয়া গেল {value}।",
+    },
+    "fit.bad_lr": {
+        "en": "The learning rate must be a finite number of at least 0, got {value!r}.",
+        "bn": "লার্নিং রেট 0 বা তার বেশি একটি সসীম সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_accumulation": {
+        "en": "accumulation_steps must be a whole number of at least 1 (1 means no accumulation), got {value!r}.",
+        "bn": "accumulation_steps কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে (1 মানে জমানো নেই), পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_clip": {
+        "en": "max_grad_norm must be None or a positive number, got {value!r}.",
+        "bn": "max_grad_norm হয় None, নয়তো একটি ধনাত্মক সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_log_interval": {
+        "en": "log_interval must be a whole number of at least 1, got {value!r}.",
+        "bn": "log_interval কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_amp": {
+        "en": "amp must be 'auto', True or False, got {value!r}.",
+        "bn": "amp হতে হবে 'auto', True অথবা False; পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_loader": {
+        "en": "{name} must yield (inputs, targets) pairs of tensors, but it gave {got}.",
+        "bn": "{name} থেকে (inputs, targets) জোড়া টেনসর আসার কথা, কিন্তু এলো {got}।",
+    },
+    "fit.empty_loader": {
+        "en": "{name} gave no batches at all: is the dataset empty?",
+        "bn": "{name} থেকে একটিও ব্যাচ এলো না: ডেটাসেট কি খালি?",
+    },
+    "fit.bad_mode": {
+        "en": "mode must be 'min' (for a loss) or 'max' (for an accuracy), got {value!r}.",
+        "bn": "mode হতে হবে 'min' (লসের জন্য) অথবা 'max' (সঠিকতার জন্য), পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_patience": {
+        "en": "patience must be a whole number of at least 1, got {value!r}.",
+        "bn": "patience কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_monitor": {
+        "en": "Cannot monitor {value!r}; choose one of: {keys}.",
+        "bn": "{value!r} নজরে রাখা যায় না; এগুলোর একটি বেছে নাও: {keys}।",
+    },
+    "fit.bad_scheduler_interval": {
+        "en": "scheduler_step must be 'auto', 'batch', 'epoch' or 'metric', got {value!r}.",
+        "bn": "scheduler_step হতে হবে 'auto', 'batch', 'epoch' অথবা 'metric'; পাওয়া গেল {value!r}।",
+    },
+    "amp.auto_off": {
+        "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is several "
+        "times slower than float32. Pass amp=True to try it anyway.",
+        "bn": "{device}-এ মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
+        "float32-এর চেয়ে কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
+    },
+    "amp.cpu_slow": {
+        "en": "Mixed precision on the CPU uses bfloat16; on most CPUs this is slower than float32, not faster.",
+        "bn": "CPU-তে মিক্সড প্রিসিশন bfloat16 ব্যবহার করে; বেশিরভাগ CPU-তে এটা float32-এর চেয়ে দ্রুত নয়, বরং ধীর।",
+    },
+    "ckpt.missing": {
+        "en": "No checkpoint at {path}.",
+        "bn": "{path}-এ কোনো চেকপয়েন্ট নেই।",
+    },
+    "ckpt.unreadable": {
+        "en": "Cannot read the checkpoint {path}: it is damaged or not a checkpoint ({reason}).",
+        "bn": "চেকপয়েন্ট {path} পড়া গেল না: ফাইলটি নষ্ট, অথবা এটা চেকপয়েন্টই নয় ({reason})।",
+    },
+    "ckpt.mismatch": {
+        "en": "The checkpoint {path} does not fit this model or optimizer ({reason}). Nothing was changed.",
+        "bn": "চেকপয়েন্ট {path} এই মডেল বা অপটিমাইজারের সঙ্গে মেলে না ({reason})। কিছুই বদলানো হয়নি।",
+    },
     "plot.epoch": {"en": "epoch", "bn": "ইপক"},
     "plot.step": {"en": "step (batch)", "bn": "স্টেপ (ব্যাচ)"},
     "plot.loss": {"en": "loss", "bn": "লস"},

@@ -81,6 +81,7 @@ def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = N
     """Loss and accuracy per epoch, train against validation, side by side (lessons 02-03)."""
     import matplotlib.pyplot as plt
 
+    lang = plot_language(lang)  # before the axes exist: their labels take the font settings of that moment
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
     for ax, metric, title in ((loss_ax, "loss", "plot.loss_title"), (acc_ax, "acc", "plot.acc_title")):
         curves = {key: history[f"{split}_{metric}"] for split, key in (("train", "plot.train"), ("val", "plot.val"))
@@ -102,7 +103,7 @@ def plot_digits(images, labels, *, predictions=None, lang: str | None = None):
     n = len(images)
     fig, axes = plt.subplots(1, n, figsize=(1.6 * n, 2.0), squeeze=False)
     for i, ax in enumerate(axes[0]):
-        ax.imshow(images[i].detach().cpu().reshape(28, 28), cmap="gray_r")
+        ax.imshow(images[i].detach().cpu().reshape(28, 28).numpy(), cmap="gray_r")
         title = t("plot.label", lang, label=int(labels[i]))
         if predictions is not None:
             title += "\n" + t("plot.prediction", lang, label=int(predictions[i]))

@@ -56,7 +56,7 @@ def test_digits_split_depends_on_seed_only(digits):
     again = load_dataset("digits", seed=0)
     other = load_dataset("digits", seed=1)
     for name in digits:
-        for a, b in zip(digits[name].tensors, again[name].tensors):
+        for a, b in zip(digits[name].tensors, again[name].tensors, strict=True):
             assert torch.equal(a, b)
     assert not torch.equal(digits["test"].tensors[1], other["test"].tensors[1])
 
@@ -142,7 +142,7 @@ def test_to_keeps_the_data():
     loader = index_loader(12, batch_size=5)
     before = [t.clone() for t in loader.dataset.tensors]
     assert loader.to("cpu") is loader
-    for a, b in zip(before, loader.dataset.tensors):
+    for a, b in zip(before, loader.dataset.tensors, strict=True):
         assert torch.equal(a, b) and b.device.type == "cpu"
     assert torch.equal(epoch_order(loader), torch.arange(12))
 
@@ -151,8 +151,8 @@ def test_get_loaders(digits):
     train, val, test = get_loaders(batch_size=32, eval_batch_size=100, seed=0, device="cpu")
     assert (train.shuffle, val.shuffle, test.shuffle) == (True, False, False)
     assert (train.batch_size, val.batch_size, test.batch_size) == (32, 100, 100)
-    for loader, name in zip((train, val, test), ("train", "val", "test")):
-        for a, b in zip(loader.dataset.tensors, digits[name].tensors):
+    for loader, name in zip((train, val, test), ("train", "val", "test"), strict=True):
+        for a, b in zip(loader.dataset.tensors, digits[name].tensors, strict=True):
             assert torch.equal(a, b)
     assert len(train) == math.ceil(1258 / 32)
 

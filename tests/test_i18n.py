@@ -48,17 +48,15 @@ def test_technical_keys_exist():
 
 
 def test_every_message_formats_with_its_own_fields():
-    sample = {"batch": 3, "total": 10, "loss": 0.5, "epoch": 1, "epochs": 2, "train_loss": 0.5,
-              "train_acc": 0.9, "val_loss": 0.6, "val_acc": 0.8, "dataset": "digits", "n_train": 1, "n_val": 2,
-              "n_test": 3, "device": "cpu", "acc": 0.5, "reason": "offline", "name": "x", "value": 0,
-              "available": "cpu"}
-    for key in MESSAGES:
+    for key, texts in MESSAGES.items():
         for lang in LANGUAGES:
+            # An int where the spec asks for one ('5d'), else a float (fits '.4f', '.1%' and no spec).
+            values = {name: 3 if spec.endswith("d") else 0.5 for name, _, spec in fields(texts[lang])}
             if key == "lang.unknown":  # its {lang} clashes with t()'s own `lang`; check_language formats it directly
-                text = MESSAGES[key][lang].format(lang="xx")
+                text = texts[lang].format(**values)
             else:
-                text = t(key, lang, **sample)
-            assert "{" not in text, (key, lang)
+                text = t(key, lang, **values)
+            assert "{" not in text and "}" not in text, (key, lang)
 
 
 def test_placeholders_do_not_shadow_parameters_of_t():

@@ -83,7 +83,7 @@ def test_train_one_epoch_matches_the_syllabus_loop_bitwise(small_digits, capsys)
     ref_state = ref.state_dict()
     for name, tensor in ours.state_dict().items():
         assert torch.equal(tensor, ref_state[name]), name
-    for (loss, acc), (ref_loss, ref_acc) in zip(our_results, ref_results):
+    for (loss, acc), (ref_loss, ref_acc) in zip(our_results, ref_results, strict=True):
         assert loss == pytest.approx(ref_loss, rel=1e-5)
         assert acc == ref_acc
     assert our_results[1][0] < our_results[0][0]  # it learns: the second epoch's loss is lower

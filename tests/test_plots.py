@@ -12,11 +12,19 @@ matplotlib.use("Agg")  # before pyplot: no window, no display needed
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+import torch  # noqa: E402
 from matplotlib import font_manager, ft2font  # noqa: E402
 
 from helpers import plots  # noqa: E402
-from helpers.i18n import set_language  # noqa: E402
-from helpers.plots import BENGALI_FONT, FONT_FILE, plot_curves, plot_history, plot_language  # noqa: E402
+from helpers.i18n import set_language, t  # noqa: E402
+from helpers.plots import (  # noqa: E402
+    BENGALI_FONT,
+    FONT_FILE,
+    plot_curves,
+    plot_digits,
+    plot_history,
+    plot_language,
+)
 
 HISTORY = {"train_loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.7, 0.5],
            "train_acc": [0.5, 0.7, 0.8], "val_acc": [0.45, 0.65, 0.75]}
@@ -78,6 +86,26 @@ def test_plot_history_in_bengali_follows_set_language():
                            ("প্রতি ইপকে সঠিকতা", "ইপক", "সঠিকতা", ["ট্রেন", "ভ্যালিডেশন"])]
 
 
+def test_plot_digits_titles_in_both_languages():
+    images, labels, preds = torch.rand(2, 1, 28, 28), torch.tensor([4, 9]), torch.tensor([4, 7])
+    for lang in ("en", "bn") if NEW_ENOUGH else ("en",):
+        titles = [ax.get_title() for ax in plot_digits(images, labels, predictions=preds, lang=lang).axes]
+        assert titles == [f"{t('plot.label', lang, label=y)}\n{t('plot.prediction', lang, label=p)}"
+                          for y, p in ((4, 4), (9, 7))]
+        assert [ax.get_title() for ax in plot_digits(images, labels, lang=lang).axes] == [
+            t("plot.label", lang, label=4), t("plot.label", lang, label=9)]
+    assert titles[0].startswith("লেবেল 4") if NEW_ENOUGH else titles[0].startswith("label 4")
+
+
+def test_plot_digits_takes_tensors_without_warnings():
+    """Notebook cells show every warning on stderr: drawing a batch of tensors must not emit any."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = plot_digits(torch.rand(2, 1, 28, 28), torch.tensor([4, 9]), lang="en")
+        fig.savefig(io.BytesIO(), format="png")
+    assert [str(w.message)[:100] for w in caught] == []
+
+
 def test_plot_curves_single_curve_has_no_legend():
     ax = plot_curves({"plot.train": [3.0, 2.0, 1.0]}, lang="en", logy=True, title="my title")
     assert ax.get_legend() is None and ax.get_yscale() == "log" and ax.get_title() == "my title"
@@ -93,8 +121,13 @@ def draw_curves():
     return ax.figure
 
 
+def draw_digits():
+    images, labels = torch.zeros(3, 1, 28, 28), torch.tensor([1, 2, 3])
+    return plot_digits(images, labels, predictions=torch.tensor([1, 7, 3]), lang="bn")
+
+
 @pytest.mark.skipif(not NEW_ENOUGH, reason="Bengali plots need matplotlib >= 3.11")
-@pytest.mark.parametrize("draw", [draw_curves, draw_history])
+@pytest.mark.parametrize("draw", [draw_curves, draw_history, draw_digits])
 def test_bengali_plot_renders_without_missing_glyphs(draw, caplog):
     """A first Bengali plot (rcParams fresh, as in a new session) lays out and saves with every glyph found."""
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING, logger="matplotlib"):
@@ -116,8 +149,9 @@ def test_bundled_font_exists_and_is_registered():
         pytest.skip("the font is registered only where Bengali is drawn")
     plot_language("bn")
     assert BENGALI_FONT in {f.name for f in font_manager.fontManager.ttflist}
-    assert BENGALI_FONT in matplotlib.rcParams["font.sans-serif"]
+    # Glyph-by-glyph fallback only walks the families listed in font.family.
+    assert BENGALI_FONT in matplotlib.rcParams["font.family"]
     found = font_manager.findfont(font_manager.FontProperties(family=BENGALI_FONT), fallback_to_default=False)
     assert found.endswith(".ttf")
     plot_language("bn")  # a second call does not add the family twice
-    assert matplotlib.rcParams["font.sans-serif"].count(BENGALI_FONT) == 1
+    assert matplotlib.rcParams["font.family"].count(BENGALI_FONT) == 1
