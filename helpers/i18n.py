@@ -190,7 +190,21 @@ def get_language() -> str:
     return _current["lang"]
 
 
+def _table(key: str) -> dict[str, dict[str, str]]:
+    """The core table, or for a lesson's own labels the tables in helpers/lessons/ (imported on first use)."""
+    if key in MESSAGES:
+        return MESSAGES
+    from .lessons import MESSAGES as lesson_messages
+
+    return lesson_messages
+
+
+def known(key: str) -> bool:
+    """Whether `key` names a message (used to tell message keys from plain labels)."""
+    return key in _table(key)
+
+
 def t(key: str, lang: str | None = None, **values: object) -> str:
     """The message `key` in `lang` (default: the chosen language), filled with `values`."""
     lang = check_language(lang or get_language())
-    return MESSAGES[key][lang].format(**values)
+    return _table(key)[key][lang].format(**values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .i18n import MESSAGES, check_language, get_language, t
+from .i18n import check_language, get_language, known, t
 
 FONT_FILE = Path(__file__).with_name("fonts") / "NotoSansBengali-Regular.ttf"
 BENGALI_FONT = "Noto Sans Bengali"
@@ -64,11 +64,11 @@ def plot_curves(
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     for name, values in curves.items():
-        ax.plot(range(len(values)), list(values), label=t(name, lang) if name in MESSAGES else name)
+        ax.plot(range(len(values)), list(values), label=t(name, lang) if known(name) else name)
     ax.set_xlabel(t(xlabel, lang))
     ax.set_ylabel(t(ylabel, lang))
     if title:
-        ax.set_title(t(title, lang) if title in MESSAGES else title)
+        ax.set_title(t(title, lang) if known(title) else title)
     if logy:
         ax.set_yscale("log")
     if len(curves) > 1:

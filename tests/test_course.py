@@ -110,7 +110,7 @@ def test_generated_notebook_has_badge_and_language(mini):
         badge, setup = nb.cells[0].source, nb.cells[1].source
         assert f"github/{config['repository']}/blob/{config['branch']}/notebooks/{lang}/99_demo.ipynb" in badge
         assert f'helpers.set_language("{lang}")' in setup
-        assert f"git+https://github.com/{config['repository']}@{config['branch']}" in setup
+        assert f"@ git+https://github.com/{config['repository']}@{config['branch']}" in setup
 
 
 def committed_notebooks() -> list[Path]:
