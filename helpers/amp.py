@@ -14,7 +14,6 @@ import torch
 
 from .i18n import t
 
-AMP_MODES = ("auto", True, False)
 _said_once: set[str] = set()
 
 
@@ -48,7 +47,7 @@ def say_once(key: str, lang: str | None = None, **values: object) -> None:
 
 def resolve_amp(amp: str | bool, device: torch.device, *, lang: str | None = None) -> Precision:
     """Turn fit's `amp` argument into a Precision for `device` (lesson 07)."""
-    if amp not in AMP_MODES or (isinstance(amp, int) and not isinstance(amp, bool)):
+    if not (isinstance(amp, bool) or amp == "auto"):  # 1, 1.0 or "on" are refused, not guessed
         raise ValueError(t("fit.bad_amp", lang, value=amp))
     kind = device.type
     if amp == "auto":

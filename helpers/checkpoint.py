@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from .i18n import t
+from .i18n import first_line, t
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
@@ -42,7 +42,7 @@ def load_checkpoint(path: str | os.PathLike, *, map_location: str | torch.device
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # a truncated or foreign file: say which, keep the cause
-        raise ValueError(t("ckpt.unreadable", lang, path=path, reason=str(error).splitlines()[0][:200])) from error
+        raise ValueError(t("ckpt.unreadable", lang, path=path, reason=first_line(error))) from error
 
 
 def rng_state(*loaders: object) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import TensorDataset
 
-from .i18n import t
+from .i18n import first_line, t
 
 DEFAULT_ROOT = Path.home() / ".cache" / "training-loop-course"
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -132,8 +132,7 @@ def load_dataset(
     try:
         return _mnist(Path(root), download, seed)
     except Exception as error:  # no torchvision, no files, no network: all end the same way
-        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
-        print(t("data.mnist_fallback", lang, reason=reason))
+        print(t("data.mnist_fallback", lang, reason=first_line(error)))
         return _digits(seed)
 
 

@@ -6,6 +6,7 @@ extras are the few lines lessons 06-08 teach, placed where they teach them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
@@ -22,7 +23,8 @@ from torch.optim.lr_scheduler import CyclicLR, OneCycleLR, ReduceLROnPlateau
 from .amp import resolve_amp
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .device import get_device
-from .i18n import check_language, get_language, t
+from .doctor import Watch
+from .i18n import check_language, first_line, get_language, t
 from .loop import NonFiniteLossError, train_one_epoch, validate
 
 PER_BATCH_SCHEDULERS = (OneCycleLR, CyclicLR)
@@ -81,16 +83,16 @@ class EarlyStopping:
         return self.bad_epochs >= self.patience
 
 
-def scheduler_interval(scheduler: object, interval: str = "auto") -> str | None:
+def scheduler_interval(scheduler: object, interval: str = "auto", *, lang: str | None = None) -> str | None:
     """When to call scheduler.step(): 'batch', 'epoch' or 'metric' (with the validation loss) (lesson 06)."""
+    if interval not in ("auto", "batch", "epoch", "metric"):
+        raise ValueError(t("fit.bad_scheduler_interval", lang, value=interval))
     if scheduler is None:
         return None
     if interval == "auto":
         if isinstance(scheduler, ReduceLROnPlateau):
             return "metric"
         return "batch" if isinstance(scheduler, PER_BATCH_SCHEDULERS) else "epoch"
-    if interval not in ("batch", "epoch", "metric"):
-        raise ValueError(t("fit.bad_scheduler_interval", value=interval))
     return interval
 
 
@@ -113,16 +115,18 @@ def fit(
     early_stopping: EarlyStopping | None = None,
     log_interval: int = 100,
     progress: bool = True,
+    watch: bool = True,
     lang: str | None = None,
 ) -> History:
     """Train `epochs` epochs, validating after each; returns the History (lessons 07-08).
 
     Stops cleanly, keeping the model and the history, on Ctrl-C (or the notebook's stop
     button), on early stopping, and on a non-finite loss (restoring the last good weights).
+    With `watch=True` the mistake doctor (lesson 09) reports each setup problem it sees, once.
     """
     lang = check_language(lang or get_language())
     device = get_device(device, lang=lang) if device is not None else get_device()
-    interval = scheduler_interval(scheduler, scheduler_step)
+    interval = scheduler_interval(scheduler, scheduler_step, lang=lang)
     _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
                      max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
     precision = resolve_amp(amp, device, lang=lang)
@@ -137,6 +141,8 @@ def fit(
     if resume and checkpoint is not None and Path(checkpoint).exists():
         history, start, best_state = _restore(Path(checkpoint), model, optimizer, scheduler, precision,
                                               early_stopping, (train_loader, val_loader), device, lang)
+        if early_stopping is not None and early_stopping.should_stop:
+            start = epochs + 1  # that run had already stopped early: nothing left to train
     elif resume:
         print(t("fit.fresh_start", lang))
 
@@ -149,47 +155,49 @@ def fit(
         say = tqdm.write
 
     epoch = start - 1
-    try:
-        for epoch in epoch_range:
-            began = time.perf_counter()
-            last_good = _snapshot(model) if device.type != "cpu" else None
-            try:
-                train_loss, train_acc = train_one_epoch(
-                    model, device, train_loader, optimizer, criterion, log_interval, log=say,
-                    precision=precision, max_grad_norm=max_grad_norm, accumulation_steps=accumulation_steps,
-                    scheduler=scheduler if interval == "batch" else None)
-            except NonFiniteLossError as error:
-                if last_good is not None:  # on a GPU the check is sparse: go back to the epoch's start
-                    model.load_state_dict(last_good)
-                say(t("fit.nonfinite", lang, epoch=epoch, batch=error.batch, loss=error.loss))
-                break
-            val_loss, val_acc = validate(model, val_loader, criterion, device)
-            lr = optimizer.param_groups[0]["lr"]
-            if interval == "epoch":
-                scheduler.step()
-            elif interval == "metric":
-                scheduler.step(val_loss)
-            history.add(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss,
-                        val_acc=val_acc, lr=float(lr), seconds=time.perf_counter() - began)
-            say(t("fit.epoch", lang, epoch=epoch, epochs=epochs, train_loss=train_loss, train_acc=train_acc,
-                  val_loss=val_loss, val_acc=val_acc, lr=float(lr)))
-            stop = False
-            if early_stopping is not None:
-                if early_stopping.update(history[early_stopping.monitor][-1], epoch):
-                    best_state = _snapshot(model)
-                stop = early_stopping.should_stop
-            if checkpoint is not None:
-                save_checkpoint(checkpoint, _state(model, optimizer, scheduler, precision, epoch, history,
-                                                   early_stopping, best_state, (train_loader, val_loader)))
-            if stop:
-                say(t("fit.early_stop", lang, epoch=epoch, patience=early_stopping.patience,
-                      best_epoch=early_stopping.best_epoch, best=early_stopping.best))
-                break
-    except KeyboardInterrupt:
-        say(t("fit.interrupted", lang, epoch=epoch, done=len(history["epoch"])))
-    finally:
+    with contextlib.ExitStack() as cleanup:  # leave hooks and progress bar tidy, however the run ends
+        if watch:
+            cleanup.enter_context(Watch(model, optimizer, criterion, lang=lang, say=say))
         if progress:
-            epoch_range.close()
+            cleanup.callback(epoch_range.close)
+        try:
+            for epoch in epoch_range:
+                began = time.perf_counter()
+                lr = optimizer.param_groups[0]["lr"]  # the rate this epoch starts with
+                last_good = _snapshot(model) if device.type != "cpu" else None
+                try:
+                    train_loss, train_acc = train_one_epoch(
+                        model, device, train_loader, optimizer, criterion, log_interval, log=say,
+                        precision=precision, max_grad_norm=max_grad_norm, accumulation_steps=accumulation_steps,
+                        scheduler=scheduler if interval == "batch" else None)
+                except NonFiniteLossError as error:
+                    if last_good is not None:  # on a GPU the check is sparse: go back to the epoch's start
+                        model.load_state_dict(last_good)
+                    say(t("fit.nonfinite", lang, epoch=epoch, batch=error.batch, loss=error.loss))
+                    break
+                val_loss, val_acc = validate(model, val_loader, criterion, device)
+                if interval == "epoch":
+                    scheduler.step()
+                elif interval == "metric":
+                    scheduler.step(val_loss)
+                history.add(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss,
+                            val_acc=val_acc, lr=float(lr), seconds=time.perf_counter() - began)
+                say(t("fit.epoch", lang, epoch=epoch, epochs=epochs, train_loss=train_loss, train_acc=train_acc,
+                      val_loss=val_loss, val_acc=val_acc, lr=float(lr)))
+                stop = False
+                if early_stopping is not None:
+                    if early_stopping.update(history[early_stopping.monitor][-1], epoch):
+                        best_state = _snapshot(model)
+                    stop = early_stopping.should_stop
+                if checkpoint is not None:
+                    save_checkpoint(checkpoint, _state(model, optimizer, scheduler, precision, epoch, history,
+                                                       early_stopping, best_state, (train_loader, val_loader)))
+                if stop:
+                    say(t("fit.early_stop", lang, epoch=epoch, patience=early_stopping.patience,
+                          best_epoch=early_stopping.best_epoch, best=early_stopping.best))
+                    break
+        except KeyboardInterrupt:
+            say(t("fit.interrupted", lang, epoch=epoch, done=len(history["epoch"])))
     if early_stopping is not None and best_state is not None and early_stopping.best_epoch != epoch:
         model.load_state_dict(best_state)
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
@@ -219,6 +227,9 @@ def _state(model, optimizer, scheduler, precision, epoch, history, early_stoppin
 def _restore(path, model, optimizer, scheduler, precision, early_stopping, loaders, device, lang):
     """Load a checkpoint into the running objects; returns (history, first epoch to run, best weights)."""
     state = load_checkpoint(path, map_location=device, lang=lang)
+    missing = [key for key in ("epoch", "model", "optimizer", "history", "rng") if not isinstance(state, dict) or key not in state]
+    if missing:
+        raise ValueError(t("ckpt.mismatch", lang, path=path, reason="missing " + ", ".join(missing)))
     weights, optimizer_state = _snapshot(model), copy.deepcopy(optimizer.state_dict())
     try:
         model.load_state_dict(state["model"])
@@ -226,7 +237,7 @@ def _restore(path, model, optimizer, scheduler, precision, early_stopping, loade
     except (RuntimeError, ValueError, KeyError) as error:
         model.load_state_dict(weights)  # a failed load may have copied some tensors already
         optimizer.load_state_dict(optimizer_state)
-        raise ValueError(t("ckpt.mismatch", lang, path=path, reason=str(error).splitlines()[0][:200])) from error
+        raise ValueError(t("ckpt.mismatch", lang, path=path, reason=first_line(error))) from error
     if scheduler is not None and state.get("scheduler") is not None:
         scheduler.load_state_dict(state["scheduler"])
     if precision.scaler is not None and state.get("scaler") is not None:
@@ -256,7 +267,8 @@ def _check_arguments(*, epochs, optimizer, accumulation_steps, max_grad_norm, lo
             raise ValueError(t("fit.bad_lr", lang, value=lr))
     if not _is_whole(accumulation_steps, 1):
         raise ValueError(t("fit.bad_accumulation", lang, value=accumulation_steps))
-    if max_grad_norm is not None and not (isinstance(max_grad_norm, (int, float)) and max_grad_norm > 0):
+    if max_grad_norm is not None and (isinstance(max_grad_norm, bool) or not isinstance(max_grad_norm, (int, float))
+                                      or not max_grad_norm > 0):
         raise ValueError(t("fit.bad_clip", lang, value=max_grad_norm))
     if not _is_whole(log_interval, 1):
         raise ValueError(t("fit.bad_log_interval", lang, value=log_interval))

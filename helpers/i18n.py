@@ -190,10 +190,20 @@ def get_language() -> str:
     return _current["lang"]
 
 
+_registered: list[dict[str, dict[str, str]]] = []
+
+
+def register(table: dict[str, dict[str, str]]) -> None:
+    """Let `t` find the messages of a module that keeps its own table (e.g. helpers.doctor)."""
+    if all(table is not other for other in _registered):
+        _registered.append(table)
+
+
 def _table(key: str) -> dict[str, dict[str, str]]:
-    """The core table, or for a lesson's own labels the tables in helpers/lessons/ (imported on first use)."""
-    if key in MESSAGES:
-        return MESSAGES
+    """The table holding `key`: the core one, a registered one, or a lesson's (helpers/lessons/, loaded on first use)."""
+    for table in (MESSAGES, *_registered):
+        if key in table:
+            return table
     from .lessons import MESSAGES as lesson_messages
 
     return lesson_messages
@@ -208,3 +218,8 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     """The message `key` in `lang` (default: the chosen language), filled with `values`."""
     lang = check_language(lang or get_language())
     return _table(key)[key][lang].format(**values)
+
+
+def first_line(error: BaseException) -> str:
+    """A short reason for a message: the error's first line, or its type when it has no text."""
+    return (str(error) or type(error).__name__).splitlines()[0][:200]

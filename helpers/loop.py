@@ -56,9 +56,12 @@ def train_one_epoch(
             optimizer.zero_grad(set_to_none=True)  # 6: None instead of zeros is cheaper
             # Micro-batches in this group; the epoch's last group may be shorter.
             group = min(accumulation_steps, len(train_loader) - batch_idx)
-        with precision.autocast():
-            outputs = model(data)  # 7: logits [N, C]
-            loss = criterion(outputs, targets)  # 8
+        try:
+            with precision.autocast():
+                outputs = model(data)  # 7: logits [N, C]
+                loss = criterion(outputs, targets)  # 8
+        except (RuntimeError, ValueError) as error:
+            raise _explained(error) from error
         if (check_every_batch or batch_idx % log_interval == 0) and not torch.isfinite(loss):
             raise NonFiniteLossError(batch_idx, loss.item())
         scaled = loss / group if group > 1 else loss  # the average over the group, as one big batch would give
@@ -81,6 +84,14 @@ def train_one_epoch(
     avg_loss = running_loss.item() / batches if batches else 0.0  # 16
     train_acc = (correct.item() / total) if total else 0.0  # 17
     return avg_loss, train_acc  # 18
+
+
+def _explained(error: Exception) -> Exception:
+    """The same error with the mistake doctor's explanation added, when it has one (lesson 09)."""
+    from .doctor import explain_error
+
+    explanation = explain_error(error)
+    return type(error)(f"{error}\n\n{explanation}") if explanation else error
 
 
 def _step(model: nn.Module, optimizer: torch.optim.Optimizer, precision: Precision, max_grad_norm: float | None):

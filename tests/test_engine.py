@@ -167,7 +167,7 @@ def test_accumulating_four_micro_batches_equals_one_four_times_larger_batch(smal
     assert big_steps == accumulated_steps == 1
     torch.manual_seed(0)
     assert not torch.equal(big[1].weight, tiny_mlp()[1].weight)  # the update did move the weights
-    for (name, a), b in zip(big.named_parameters(), accumulated.parameters()):
+    for (name, a), b in zip(big.named_parameters(), accumulated.parameters(), strict=True):
         torch.testing.assert_close(b, a, rtol=0, atol=1e-6, msg=name)
 
 
@@ -186,7 +186,7 @@ def test_a_short_last_group_is_stepped_and_averaged_over_its_own_batches(small_d
         optimizer.zero_grad()
         F.cross_entropy(reference(images[start:stop]), labels[start:stop]).backward()
         optimizer.step()
-    for (name, a), b in zip(reference.named_parameters(), model.parameters()):
+    for (name, a), b in zip(reference.named_parameters(), model.parameters(), strict=True):
         # Three steps at lr 1 grow some weights to ~90: float32 rounding is relative there.
         torch.testing.assert_close(b, a, rtol=1e-5, atol=1e-6, msg=name)
 
@@ -459,17 +459,12 @@ BAD_ARGUMENTS = {
     "empty val loader": ({"val_loader": []}, None, ValueError, "val_loader"),
     "not iterable": ({"train_loader": 5}, None, TypeError, "int"),
 }
-XFAIL_IN_BENGALI = pytest.mark.xfail(
-    strict=True, reason="BUG helpers/engine.py: scheduler_interval() takes no lang, so fit(lang='bn') "
-                        "reports a bad scheduler_step in the global language")
 
 
 @pytest.mark.parametrize("lang", ["en", "bn"])
 @pytest.mark.parametrize("case", BAD_ARGUMENTS)
-def test_a_bad_argument_is_refused_before_any_training(request, small_digits, val_data, case, lang):
+def test_a_bad_argument_is_refused_before_any_training(small_digits, val_data, case, lang):
     """fit raises, in the chosen language, before drawing a training batch or touching a weight."""
-    if case == "scheduler_step='sometimes'" and lang == "bn":
-        request.applymarker(XFAIL_IN_BENGALI)
     kwargs, change_optimizer, error, word = BAD_ARGUMENTS[case]
     torch.manual_seed(0)
     model = tiny_mlp()
@@ -500,8 +495,6 @@ def test_a_bad_argument_is_refused_before_any_training(request, small_digits, va
     assert bool(BENGALI.search(str(raised.value))) == (lang == "bn"), str(raised.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG helpers/engine.py scheduler_interval: returns None for "
-                                       "scheduler=None before validating `interval`")
 def test_a_bad_scheduler_step_is_refused_even_without_a_scheduler(small_digits, val_data):
     torch.manual_seed(0)
     model = tiny_mlp()
@@ -610,7 +603,7 @@ def test_fits_batch_order_is_that_of_a_fresh_loader(small_digits, val_data):
     fit(model, train, val, epochs=2, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
         criterion=nn.CrossEntropyLoss(), device="cpu", progress=False)
     assert len(model.seen) == len(expected) == 2 * BATCHES
-    assert all(torch.equal(a, b) for a, b in zip(model.seen, expected))
+    assert all(torch.equal(a, b) for a, b in zip(model.seen, expected, strict=True))
 
 
 def test_a_torch_dataloader_shuffling_from_the_global_generator_keeps_its_order(small_digits, val_data):
@@ -625,7 +618,7 @@ def test_a_torch_dataloader_shuffling_from_the_global_generator_keeps_its_order(
     fit(model, train, val, epochs=1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
         criterion=nn.CrossEntropyLoss(), device="cpu", progress=False)
     assert len(model.seen) == BATCHES
-    assert all(torch.equal(a, b) for a, b in zip(model.seen, expected))
+    assert all(torch.equal(a, b) for a, b in zip(model.seen, expected, strict=True))
 
 
 def test_fit_shows_a_progress_bar_and_returns_the_same_history(small_digits, val_data, capsys):
