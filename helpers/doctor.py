@@ -28,10 +28,12 @@ LESSONS = {
     "double_softmax": "01_setup", "onehot_targets": "04_losses", "float_class_targets": "04_losses",
     "target_extra_dim": "04_losses", "class_out_of_range": "04_losses", "sigmoid_before_bce": "04_losses",
     "bce_int_targets": "04_losses", "bce_shape": "04_losses", "nll_not_log_probs": "04_losses",
-    "kl_not_log_probs": "04_losses", "regression_shape": "04_losses", "loss_shape": "04_losses", "device_mismatch": "01_setup",
+    "kl_not_log_probs": "04_losses", "regression_shape": "04_losses", "loss_shape": "04_losses",
+    "device_mismatch": "01_setup",
     "missing_zero_grad": "02_training_loop", "eval_mode_training": "02_training_loop",
     "train_mode_validation": "03_validation", "optimizer_other_params": "05_optimizers",
-    "scheduler_before_step": "06_schedulers", "lr_too_large": "02_training_loop", "nonfinite_loss": "07_amp_clipping_accumulation",
+    "scheduler_before_step": "06_schedulers", "lr_too_large": "02_training_loop",
+    "nonfinite_loss": "07_amp_clipping_accumulation",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -285,7 +287,8 @@ def check_loss_inputs(criterion: object, outputs: torch.Tensor, targets: torch.T
         if isinstance(criterion, nn.KLDivLoss) and not _are_log_probs(out, -1, atol):
             kind = "probabilities" if _rows_are_distributions(out, -1, atol) else "logits"
             return [Finding("kl_not_log_probs", {"kind": kind})]
-        if isinstance(criterion, (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)) and outputs.shape != targets.shape:
+        regression = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+        if isinstance(criterion, regression) and outputs.shape != targets.shape:
             try:
                 broadcast = list(torch.broadcast_shapes(outputs.shape, targets.shape))
             except RuntimeError:  # not even broadcastable: PyTorch raises, but say why
@@ -341,7 +344,8 @@ def check_setup(model: nn.Module | None = None, optimizer: torch.optim.Optimizer
     if model is not None and data is not None:
         devices = {p.device for p in model.parameters()}
         if devices and data.device not in devices:
-            found.append(Finding("device_mismatch", {"devices": f"model {', '.join(map(str, devices))} / data {data.device}"}))
+            where = f"model {', '.join(map(str, devices))} / data {data.device}"
+            found.append(Finding("device_mismatch", {"devices": where}))
     return found
 
 

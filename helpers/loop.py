@@ -33,6 +33,7 @@ def train_one_epoch(
     max_grad_norm: float | None = None,
     accumulation_steps: int = 1,
     scheduler: LRScheduler | None = None,
+    on_batch: Callable[[int, torch.Tensor], object] | None = None,
 ) -> tuple[float, float]:
     """One pass over `train_loader`, the 18 numbered lines of lesson 02; returns (avg_loss, train_acc).
 
@@ -41,6 +42,8 @@ def train_one_epoch(
     (and at each log line), because `.item()` on a GPU waits for the GPU every step.
     The keyword-only options are lesson 07's additions, each a few lines in this one loop:
     mixed precision, gradient clipping, gradient accumulation and a per-batch scheduler.
+    `on_batch(batch_idx, loss)` runs after every batch; the playground (lesson 10) uses it to
+    apply a new learning rate or batch size, to pause, and to stop (by raising KeyboardInterrupt).
     """
     precision = precision or Precision(device_type=torch.device(device).type)
     check_every_batch = torch.device(device).type == "cpu"  # a check costs a GPU sync; on a CPU it is free
@@ -60,7 +63,7 @@ def train_one_epoch(
             with precision.autocast():
                 outputs = model(data)  # 7: logits [N, C]
                 loss = criterion(outputs, targets)  # 8
-        except (RuntimeError, ValueError) as error:
+        except (RuntimeError, ValueError, IndexError) as error:  # device, shape, dtype, class-range mistakes
             raise _explained(error) from error
         if (check_every_batch or batch_idx % log_interval == 0) and not torch.isfinite(loss):
             raise NonFiniteLossError(batch_idx, loss.item())
@@ -80,6 +83,8 @@ def train_one_epoch(
 
         if batch_idx % log_interval == 0:  # 15: .item() here waits, but only every log_interval batches
             log(t("loop.batch", batch=batch_idx, total=len(train_loader), loss=loss.item()))
+        if on_batch is not None:
+            on_batch(batch_idx, loss.detach())
 
     avg_loss = running_loss.item() / batches if batches else 0.0  # 16
     train_acc = (correct.item() / total) if total else 0.0  # 17

@@ -150,7 +150,8 @@ def softmax_model_in_a_loop() -> Result:
     model = nn.Sequential(mlp(), nn.Softmax(dim=1))  # the classic: the model ends in softmax, then CE
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     criterion = nn.CrossEntropyLoss()
-    return watched(model, optimizer, criterion, lambda: train_loop(model, optimizer, criterion, classification_batches()))
+    return watched(model, optimizer, criterion,
+                   lambda: train_loop(model, optimizer, criterion, classification_batches()))
 
 
 def sigmoid_in_a_loop() -> Result:
@@ -226,7 +227,8 @@ def optimizer_of_a_replaced_model() -> Result:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     model = mlp(seed=1)  # mistake: a new model object after the optimizer was built
     criterion = nn.CrossEntropyLoss()
-    return watched(model, optimizer, criterion, lambda: train_loop(model, optimizer, criterion, classification_batches()))
+    return watched(model, optimizer, criterion,
+                   lambda: train_loop(model, optimizer, criterion, classification_batches()))
 
 
 def optimizer_before_the_head_was_replaced():
@@ -515,6 +517,7 @@ def explanation_text(code: str, lang: str) -> str:
     return MESSAGES[f"doc.{code}.fix"][lang]
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # PyTorch's own warning before the error
 @pytest.mark.parametrize("lang", ["en", "bn"])
 @pytest.mark.parametrize(("setup", "error_type", "original", "code"),
                          [pytest.param(*case[1:], id=case[0]) for case in ERRORS])
@@ -536,6 +539,31 @@ def test_errors_in_the_loop_are_re_raised_with_the_explanation(setup, error_type
         assert BENGALI.search(str(error).removeprefix(str(cause)))
     else:
         assert not BENGALI.search(str(error))
+
+
+PYTORCH_ERRORS = [
+    # (id, the call that fails, the explanation's code): PyTorch's own wording, whatever this version says
+    ("ce_class_out_of_range", lambda: F.cross_entropy(logits(4, 3), torch.tensor([0, 1, 2, 3])), "class_out_of_range"),
+    ("ce_negative_class", lambda: F.cross_entropy(logits(4, 3), torch.tensor([0, 1, 2, -1])), "class_out_of_range"),
+    ("ce_float_class_indices", lambda: F.cross_entropy(logits(4, 3), torch.zeros(4)), "float_class_targets"),
+    ("ce_targets_n_by_1", lambda: F.cross_entropy(logits(4, 3), torch.zeros(4, 1, dtype=torch.long)),
+     "target_extra_dim"),
+    ("bce_target_size", lambda: F.binary_cross_entropy_with_logits(rand(4, 1), rand(4)), "bce_shape"),
+    ("device", lambda: nn.Linear(4, 2).to("meta")(rand(3, 4)), "device_mismatch"),
+    ("batch_sizes_differ", lambda: F.cross_entropy(logits(4, 3), torch.zeros(5, dtype=torch.long)), "shape_error"),
+    ("linear_in_features", lambda: nn.Linear(5, 2)(rand(3, 4)), "shape_error"),
+]
+
+
+@pytest.mark.parametrize(("call", "code"), [pytest.param(*case[1:], id=case[0]) for case in PYTORCH_ERRORS])
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_explain_error_knows_pytorchs_own_messages(call, code, lang):
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - any of RuntimeError, ValueError, IndexError
+        call()
+    explanation = explain_error(caught.value, lang=lang)
+    assert explanation is not None, str(caught.value)
+    assert explanation.startswith(MESSAGES["doc.error_intro"][lang])
+    assert explanation_text(code, lang) in explanation
 
 
 @pytest.mark.parametrize("error", [
@@ -644,6 +672,12 @@ def test_every_loss_with_its_right_inputs_gives_no_finding(criterion, inputs, re
 
     findings, said = watched(model, optimizer, criterion, body, warmup=6)
     assert findings == [] and said == []
+
+
+def test_tensors_on_the_meta_device_alone_are_not_looked_into():
+    """'meta' tensors have shapes but no values: nothing to read, and no crash."""
+    outputs, targets = torch.empty(4, 10, device="meta"), torch.empty(4, dtype=torch.long, device="meta")
+    assert check_loss_inputs(nn.CrossEntropyLoss(), outputs, targets) == []
 
 
 def adam(params):
@@ -759,6 +793,8 @@ def test_bfloat16_autocast_on_the_cpu_gives_no_finding(loss):
     model = mlp(num_classes=50)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = nn.CrossEntropyLoss() if loss == "cross_entropy" else nn.NLLLoss()
+    to_loss_input = (lambda out: out) if loss == "cross_entropy" else (lambda out: out.log_softmax(1))
+    # 50 classes and large inputs: bfloat16's rounding moves a row's logsumexp by more than 1e-3
     batches = [(3 * x, y) for x, y in classification_batches(num_classes=50)]
 
     def body():
@@ -767,12 +803,10 @@ def test_bfloat16_autocast_on_the_cpu_gives_no_finding(loss):
             for x, y in batches:
                 optimizer.zero_grad()
                 with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
-                    outputs = model(x)
-                    loss = criterion(outputs if loss_is_ce else outputs.log_softmax(1), y)
-                loss.backward()
+                    batch_loss = criterion(to_loss_input(model(x)), y)
+                batch_loss.backward()
                 optimizer.step()
 
-    loss_is_ce = loss == "cross_entropy"
     findings, said = watched(model, optimizer, criterion, body, warmup=100)
     assert findings == [] and said == []
 
@@ -888,7 +922,8 @@ def test_every_lesson_code_has_its_message_and_fix_and_names_a_lesson():
 
 def test_doctor_messages_are_reachable_through_t():
     assert helpers.t("doc.none", "bn") == MESSAGES["doc.none"]["bn"]
-    assert helpers.t("doc.nonfinite_loss", "en", value="nan", step=3) == "The loss is nan at step 3: training has broken down."
+    expected = "The loss is nan at step 3: training has broken down."
+    assert helpers.t("doc.nonfinite_loss", "en", value="nan", step=3) == expected
 
 
 def test_the_watch_checks_loss_inputs_only_on_sampled_steps(monkeypatch):

@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "l04.grad_size": {"en": "size of the gradient", "bn": "গ্রেডিয়েন্টের মাপ"},
     "l04.logit": {"en": "logit z of the true class", "bn": "সঠিক ক্লাসের logit z"},
     "l04.distance": {"en": "distance from the best value", "bn": "সেরা মান থেকে দূরত্ব"},
+    "l04.sgd_step": {"en": "SGD step", "bn": "SGD স্টেপ"},
     # 04.multilabel
     "ex.04.multilabel.why": {
         "en": "BCEWithLogitsLoss gives every label its own sigmoid and its own yes/no loss, "
