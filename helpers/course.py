@@ -17,8 +17,9 @@ import hashlib
 import re
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "bn")

@@ -63,7 +63,7 @@ class TensorLoader:
                 yield tuple(x[index] for x in tensors)
             start = stop
 
-    def to(self, device: torch.device | str) -> "TensorLoader":
+    def to(self, device: torch.device | str) -> TensorLoader:
         """Move the whole dataset to `device` once, so no batch is copied during training (lesson 02)."""
         self.dataset = TensorDataset(*(x.to(device) for x in self.dataset.tensors))
         return self

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from helpers.i18n import get_language, set_language
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_cpu_thread():
+    """Tiny models run fastest on one thread: with two, a busy second core can make each step 100x slower.
+    (pytest-xdist runs one such process per core.)"""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(autouse=True)

@@ -28,14 +28,6 @@ REPO = Path(__file__).resolve().parents[1]
 BENGALI = re.compile(r"[\u0980-\u09FF]")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_cpu_thread():
-    """Tiny models run fastest on one thread: with two, a busy second core can make each step 100x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def tiny_mlp() -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 16), nn.ReLU(), nn.Linear(16, 10))

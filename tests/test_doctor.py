@@ -50,15 +50,6 @@ PLANNED_LESSONS = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These tensors are tiny: a second intra-op thread only waits for a busy core (50x slower when shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Small data and models: a few dozen rows, so every loop below runs in milliseconds.
 # ---------------------------------------------------------------------------------------------------------------

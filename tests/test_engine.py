@@ -59,14 +59,6 @@ def quiet(_line: str) -> None:
     """A log callback that prints nothing."""
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_cpu_thread():
-    """Tiny models run fastest on one thread: with two, a busy second core can make each step 100x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 @pytest.fixture(scope="module")
 def val_data(digits):

@@ -12,7 +12,6 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-
 MESSAGES: dict[str, dict[str, str]] = {}
 CHECKERS: dict[str, Callable[[Any], Any]] = {}
 

@@ -8,7 +8,6 @@ from typing import Any
 import torch
 from torch import nn
 
-
 MESSAGES: dict[str, dict[str, str]] = {
     # 02.zero_grad
     "ex.02.zero_grad.why": {

@@ -9,7 +9,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l04.error": {"en": "error (prediction − target)", "bn": "ত্রুটি (প্রেডিকশন − টার্গেট)"},

@@ -10,7 +10,6 @@ import torch
 from torch import nn
 from torch.optim.lr_scheduler import OneCycleLR, ReduceLROnPlateau, StepLR
 
-
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l06.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},

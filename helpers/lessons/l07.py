@@ -9,7 +9,6 @@ from typing import Any
 import torch
 from torch import nn
 
-
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l07.grad_norm": {"en": "gradient norm", "bn": "গ্রেডিয়েন্টের নর্ম"},
