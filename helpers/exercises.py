@@ -36,18 +36,23 @@ def say(key: str, lang: str | None = None, **values: object) -> str:
     return table[key][check_language(lang or get_language())].format(**values)
 
 
-def check(exercise: str, answer: Any, *, lang: str | None = None) -> bool:
-    """Check an answer, print what is right or a hint in the lesson's language; True when right (lessons 02-09)."""
+def grade(exercise: str, answer: Any, *, lang: str | None = None) -> tuple[bool, str]:
+    """Whether an answer is right, and what to tell the learner, in the lesson's language."""
     if exercise not in CHECKERS:
         raise KeyError(say("ex.unknown", lang, id=exercise, known=", ".join(CHECKERS)))
     try:
         verdict = CHECKERS[exercise](answer)
     except Exception as error:  # the learner's code is unfinished: a hint, never a crashed notebook
-        print(say("ex.crashed", lang, error=f"{type(error).__name__}: {error}"))
-        return False
+        return False, say("ex.crashed", lang, error=f"{type(error).__name__}: {error}")
     if verdict is None:
-        print(say("ex.right", lang, why=say(f"ex.{exercise}.why", lang)))
-        return True
+        return True, say("ex.right", lang, why=say(f"ex.{exercise}.why", lang))
     key, values = verdict if isinstance(verdict, tuple) else (verdict, {})
-    print(say("ex.not_yet", lang, hint=say(key, lang, **values)))
-    return False
+    return False, say("ex.not_yet", lang, hint=say(key, lang, **values))
+
+
+def check(exercise: str, answer: Any, *, lang: str | None = None) -> None:
+    """Check an answer and print what is right or a hint, in the lesson's language (lessons 02-09).
+
+    Returns nothing, so the notebook shows only the message (no stray True/False under it).
+    """
+    print(grade(exercise, answer, lang=lang)[1])

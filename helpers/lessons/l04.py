@@ -83,7 +83,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # 04.class_numbers
     "ex.04.class_numbers.why": {
-        "en": "argmax(dim=1) finds the column holding the 1 in every row: one int64 class number per sample, shape [N].",
+        "en": "argmax(dim=1) finds the column holding the 1 in every row: one int64 class number per sample, "
+        "shape [N].",
         "bn": "argmax(dim=1) প্রতিটি সারিতে যে কলামে 1 আছে সেটা খুঁজে দেয়: প্রতি স্যাম্পলে একটি int64 ক্লাস নম্বর, "
         "shape [N]।",
     },
@@ -122,7 +123,9 @@ def _multilabel_case() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _close(value: Any, reference: torch.Tensor) -> bool:
-    return isinstance(value, torch.Tensor) and value.numel() == 1 and torch.allclose(value.float(), reference, atol=1e-5)
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        return False
+    return torch.allclose(value.float(), reference, atol=1e-5)
 
 
 def check_multilabel(criterion: Any) -> Any:
