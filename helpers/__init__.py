@@ -27,6 +27,7 @@ _EXPORTS = {
     "fit": "engine",
     "History": "engine",
     "EarlyStopping": "engine",
+    "scheduler_interval": "engine",
     "save_checkpoint": "checkpoint",
     "load_checkpoint": "checkpoint",
     "plot_curves": "plots",

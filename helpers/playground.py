@@ -342,13 +342,18 @@ class Playground:
 
     # ---- Start / Pause / Resume / Stop -----------------------------------------------------------
     def start(self, epochs: int | None = None, *, schedule: dict[int, dict[str, Any]] | None = None) -> bool:
-        """Train `epochs` more epochs (default: the epochs control); `schedule` {step: {control: value}} scripts changes."""
+        """Train `epochs` more epochs (default: the epochs control), continuing the same model and history.
+
+        `schedule` scripts changes for notebooks nobody clicks in: {n: {control: value}} changes the
+        controls, exactly as the mouse would, after the n-th step of this run.
+        """
         if self._running:
             self._say(t("l10.msg.already_running", self.lang))
             return False
         if epochs is not None and not self.set(epochs=epochs):
             return False
-        self._schedule = {int(step): dict(changes) for step, changes in (schedule or {}).items()}
+        base = self.history.steps  # schedule steps count from this run's start
+        self._schedule = {base + int(step): dict(changes) for step, changes in (schedule or {}).items()}
         self._stop_requested = False
         self._resume.set()
         self.error = None
@@ -393,6 +398,11 @@ class Playground:
         self._resume.set()  # a paused loop must wake up to stop
         self._say(t("l10.msg.stopping", self.lang))
         return True
+
+    @property
+    def message(self) -> str:
+        """The last message shown under the controls (a refusal, or when a change takes effect)."""
+        return self._message
 
     @property
     def running(self) -> bool:
@@ -569,11 +579,15 @@ class Playground:
             yield
             return
         try:
+            from IPython import get_ipython
             from jupyter_ui_poll import ui_events
 
+            kernel = getattr(get_ipython(), "kernel", None)
+            if not hasattr(kernel, "do_one_iteration"):  # plain Python, or ipykernel 7+ (use mode='thread' there)
+                raise RuntimeError("no kernel loop to poll")
             events = ui_events()
             self._poll = events.__enter__()
-        except Exception:  # no kernel (plain Python) or no jupyter_ui_poll: run without live controls
+        except Exception:  # no kernel, no jupyter_ui_poll, or ipykernel 7+: run without live controls
             self._poll, events = None, None
             self._say(t("l10.msg.no_poll", self.lang))
         try:

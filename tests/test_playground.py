@@ -201,6 +201,12 @@ class Kernel:
         self.km.shutdown_kernel(now=True)
 
 
+def _ipykernel_major() -> int:
+    from importlib.metadata import version
+
+    return int(version("ipykernel").split(".")[0])
+
+
 @pytest.fixture(scope="module")
 def kernel():
     pytest.importorskip("jupyter_client")
@@ -227,6 +233,11 @@ facts = dict(
 
 @pytest.mark.parametrize("mode", ["thread", "poll"])
 def test_kernel_widget_protocol_changes_the_running_loop(kernel, mode):
+    if mode == "poll" and _ipykernel_major() >= 7:
+        pytest.skip("poll mode is Colab's (ipykernel 6.17.1); ipykernel 7 has no do_one_iteration for jupyter_ui_poll "
+                    "to call. CI runs this case in the Colab-pinned environment (.ci/colab-constraints.txt).")
+    if mode == "poll":
+        pytest.importorskip("jupyter_ui_poll")
     ids = kernel.run(KERNEL_SETUP.format(mode=mode), ids="ids")["ids"]
     if mode == "thread":
         kernel.click(ids["start"])  # as the browser sends a click; training runs in a thread

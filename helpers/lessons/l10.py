@@ -65,8 +65,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "bn": "mode হতে হবে 'auto', 'thread' অথবা 'poll'; পাওয়া গেল {value!r}।"},
     "l10.msg.error": {"en": "Training stopped by an error: {reason}. The model and the history are kept.",
                       "bn": "একটি ত্রুটিতে ট্রেনিং থেমে গেছে: {reason}। মডেল আর হিস্ট্রি রাখা আছে।"},
-    "l10.msg.no_poll": {"en": "Live controls need a Jupyter kernel and the jupyter-ui-poll package; training runs without them.",
-                        "bn": "লাইভ কন্ট্রোলের জন্য Jupyter কার্নেল আর jupyter-ui-poll প্যাকেজ দরকার; ট্রেনিং সেগুলো ছাড়াই চলছে।"},
+    "l10.msg.no_poll": {"en": "Poll mode needs a Jupyter kernel with ipykernel 6 (as on Colab) and the jupyter-ui-poll "
+                              "package; here the controls are read only at Start. Use mode='thread'.",
+                        "bn": "পোল মোডের জন্য ipykernel 6 (Colab-এর মতো) সহ Jupyter কার্নেল আর jupyter-ui-poll প্যাকেজ "
+                              "দরকার; এখানে কন্ট্রোলগুলো শুধু শুরুতে পড়া হবে। mode='thread' ব্যবহার করো।"},
     # lines in the log
     "l10.log.optimizer": {"en": "Epoch {epoch}: optimizer {old} -> {new} at a clean boundary (step {step}); "
                                 "its state (momentum, Adam's averages) starts fresh.",
