@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import random
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,10 @@ def load_checkpoint(path: str | os.PathLike, *, map_location: str | torch.device
         raise FileNotFoundError(t("ckpt.missing", lang, path=path))
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as error:  # a truncated or foreign file: say which, keep the cause
+    except Exception as error:  # unsafe, truncated or foreign: say which, keep the cause
+        if isinstance(error, pickle.UnpicklingError) and "weights only" in str(error).lower():
+            # readable, but it holds objects that could run code when loaded
+            raise ValueError(t("ckpt.unsafe", lang, path=path, reason=first_line(error))) from error
         raise ValueError(t("ckpt.unreadable", lang, path=path, reason=first_line(error))) from error
 
 

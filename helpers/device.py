@@ -47,6 +47,8 @@ def seed_everything(seed: int = 42, *, deterministic: bool = False) -> None:
     if deterministic:
         # Slower but repeatable kernels; cuBLAS needs this variable for deterministic matmuls.
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
-        torch.use_deterministic_algorithms(True, warn_only=True)
+    # Set both ways, so seed_everything(deterministic=False) also undoes an earlier True.
+    torch.backends.cudnn.deterministic = deterministic
+    torch.backends.cudnn.benchmark = False
+    if deterministic or torch.are_deterministic_algorithms_enabled():
+        torch.use_deterministic_algorithms(deterministic, warn_only=True)

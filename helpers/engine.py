@@ -113,7 +113,7 @@ def fit(
     checkpoint: str | os.PathLike | None = None,
     resume: bool = False,
     early_stopping: EarlyStopping | None = None,
-    log_interval: int = 100,
+    log_interval: int | None = 100,
     progress: bool = True,
     watch: bool = True,
     lang: str | None = None,
@@ -123,6 +123,7 @@ def fit(
     Stops cleanly, keeping the model and the history, on Ctrl-C (or the notebook's stop
     button), on early stopping, and on a non-finite loss (restoring the last good weights).
     With `watch=True` the mistake doctor (lesson 09) reports each setup problem it sees, once.
+    `log_interval=None` prints one line per epoch and no per-batch lines.
     """
     lang = check_language(lang or get_language())
     device = get_device(device, lang=lang) if device is not None else get_device()
@@ -167,7 +168,8 @@ def fit(
                 last_good = _snapshot(model) if device.type != "cpu" else None
                 try:
                     train_loss, train_acc = train_one_epoch(
-                        model, device, train_loader, optimizer, criterion, log_interval, log=say,
+                        model, device, train_loader, optimizer, criterion, log_interval or 100,
+                        log=say if log_interval else _quiet,
                         precision=precision, max_grad_norm=max_grad_norm, accumulation_steps=accumulation_steps,
                         scheduler=scheduler if interval == "batch" else None)
                 except NonFiniteLossError as error:
@@ -202,6 +204,10 @@ def fit(
         model.load_state_dict(best_state)
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
     return history
+
+
+def _quiet(_line: str) -> None:
+    """fit(log_interval=None): no per-batch lines, only one line per epoch."""
 
 
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -270,7 +276,7 @@ def _check_arguments(*, epochs, optimizer, accumulation_steps, max_grad_norm, lo
     if max_grad_norm is not None and (isinstance(max_grad_norm, bool) or not isinstance(max_grad_norm, (int, float))
                                       or not max_grad_norm > 0):
         raise ValueError(t("fit.bad_clip", lang, value=max_grad_norm))
-    if not _is_whole(log_interval, 1):
+    if log_interval is not None and not _is_whole(log_interval, 1):
         raise ValueError(t("fit.bad_log_interval", lang, value=log_interval))
 
 

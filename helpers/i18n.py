@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("en", "bn")
 
 # One table for the whole package: a key, then its text in each language.
@@ -136,10 +138,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bn": "scheduler_step হতে হবে 'auto', 'batch', 'epoch' অথবা 'metric'; পাওয়া গেল {value!r}।",
     },
     "amp.auto_off": {
-        "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is several "
-        "times slower than float32. Pass amp=True to try it anyway.",
+        "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is not faster "
+        "than float32 and often several times slower. Pass amp=True to try it anyway.",
         "bn": "{device}-এ মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
-        "float32-এর চেয়ে কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
+        "float32-এর চেয়ে দ্রুত নয়, প্রায়ই কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
     },
     "amp.cpu_slow": {
         "en": "Mixed precision on the CPU uses bfloat16; on most CPUs this is slower than float32, not faster.",
@@ -152,6 +154,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ckpt.unreadable": {
         "en": "Cannot read the checkpoint {path}: it is damaged or not a checkpoint ({reason}).",
         "bn": "চেকপয়েন্ট {path} পড়া গেল না: ফাইলটি নষ্ট, অথবা এটা চেকপয়েন্টই নয় ({reason})।",
+    },
+    "ckpt.unsafe": {
+        "en": "The checkpoint {path} holds Python objects that weights_only loading refuses ({reason}). "
+        "Save state_dicts and plain values (numbers, strings, lists, dicts) instead.",
+        "bn": "চেকপয়েন্ট {path}-এ এমন Python অবজেক্ট আছে, যা weights_only লোড নিতে রাজি নয় ({reason})। "
+        "তার বদলে state_dict আর সাধারণ মান (সংখ্যা, স্ট্রিং, লিস্ট, ডিকশনারি) সংরক্ষণ করো।",
     },
     "ckpt.mismatch": {
         "en": "The checkpoint {path} does not fit this model or optimizer ({reason}). Nothing was changed.",
@@ -222,4 +230,5 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
 
 def first_line(error: BaseException) -> str:
     """A short reason for a message: the error's first line, or its type when it has no text."""
-    return (str(error) or type(error).__name__).splitlines()[0][:200]
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # some errors carry terminal colour codes
+    return (text or type(error).__name__).splitlines()[0][:200]

@@ -240,8 +240,8 @@ def check_early_stopping(stop_epoch: Callable) -> Any:
         return "ex.08.early_stopping.one_based"
     for (losses, patience, min_delta), expected, value in zip(STOP_CASES, right, got):
         if value != expected:
-            return ("ex.08.early_stopping.wrong",
-                    {"losses": losses, "patience": patience, "min_delta": min_delta, "expected": expected, "got": value})
+            values = {"losses": losses, "patience": patience, "min_delta": min_delta}
+            return ("ex.08.early_stopping.wrong", {**values, "expected": expected, "got": value})
     return None  # unreachable: got == right was caught above
 
 
