@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import pickle
 import random
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ def load_checkpoint(path: str | os.PathLike, *, map_location: str | torch.device
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # unsafe, truncated or foreign: say which, keep the cause
-        if isinstance(error, pickle.UnpicklingError) and "weights only" in str(error).lower():
+        if zipfile.is_zipfile(path) and "weights only" in str(error).lower():
             # readable, but it holds objects that could run code when loaded
             raise ValueError(t("ckpt.unsafe", lang, path=path, reason=first_line(error))) from error
         raise ValueError(t("ckpt.unreadable", lang, path=path, reason=first_line(error))) from error
