@@ -46,6 +46,8 @@ def first_use_problems(text: str) -> list[str]:
                 continue
             before = text[max(0, match.start() - 60) : match.start()]
             inside_parentheses = before.rfind("(") > before.rfind(")")
+            closing = text.find(")", match.end())
+            before += text[match.end() : closing if closing != -1 else match.end()]  # "(English: বাংলা)" also counts
             # Bengali inflects: "কনভার্জ করে" introduces "কনভার্জ করা", so the form's first word is enough.
             if not (inside_parentheses and any(form.split()[0] in before for form in forms)):
                 problems.append(f"'{spelling}' first appears without its Bengali form ({' / '.join(forms)}): "
