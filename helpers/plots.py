@@ -80,6 +80,7 @@ def plot_curves(
 def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = None):
     """Loss and accuracy per epoch, train against validation, side by side (lessons 02-03)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     lang = plot_language(lang)  # before the axes exist: their labels take the font settings of that moment
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -88,8 +89,9 @@ def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = N
                   if f"{split}_{metric}" in history}
         ylabel = "plot.loss" if metric == "loss" else "plot.accuracy"
         plot_curves(curves, xlabel="plot.epoch", ylabel=ylabel, title=title, lang=lang, ax=ax)
-        ax.set_xticks(range(len(history.get(f"train_{metric}", []))))
-        ax.set_xticklabels([str(i + 1) for i in range(len(history.get(f"train_{metric}", [])))])
+        # Epochs count from 1; integer ticks only, so long runs stay readable.
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x) + 1)))
     fig.tight_layout()
     return fig
 
