@@ -7,6 +7,7 @@ Bengali needs text shaping, which matplotlib has from 3.11 on; older versions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -80,7 +81,6 @@ def plot_curves(
 def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = None):
     """Loss and accuracy per epoch, train against validation, side by side (lessons 02-03)."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     lang = plot_language(lang)  # before the axes exist: their labels take the font settings of that moment
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -89,9 +89,10 @@ def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = N
                   if f"{split}_{metric}" in history}
         ylabel = "plot.loss" if metric == "loss" else "plot.accuracy"
         plot_curves(curves, xlabel="plot.epoch", ylabel=ylabel, title=title, lang=lang, ax=ax)
-        # Epochs count from 1; integer ticks only, so long runs stay readable.
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(x) + 1)))
+        epochs = len(history.get(f"train_{metric}", []))
+        ticks = range(0, epochs, max(1, math.ceil(epochs / 10)))  # at most ~10 labels, so long runs stay readable
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(i + 1) for i in ticks])  # epochs count from 1
     fig.tight_layout()
     return fig
 
