@@ -31,7 +31,7 @@ SETUP_CODE = '''\
 import importlib, importlib.util, subprocess, sys
 if importlib.util.find_spec("helpers") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "training-loop-course[mnist,metrics] @ git+https://github.com/{repository}@{branch}"], check=True)
+                    "training-loop-course[mnist,metrics,widgets] @ git+https://github.com/{repository}@{branch}"], check=True)
     importlib.invalidate_caches()
 import helpers
 helpers.set_language("{lang}")'''

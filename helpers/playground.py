@@ -93,7 +93,8 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str) -> None:
     acc_ax = ax.twinx()
     ends = history.epoch_end_steps
     if ends:
-        acc_ax.plot(ends, history.epochs["train_acc"], "o-", color="tab:green", ms=4, label=t("l10.chart.train_acc", lang))
+        acc_ax.plot(ends, history.epochs["train_acc"], "o-", color="tab:green", ms=4,
+                    label=t("l10.chart.train_acc", lang))
         acc_ax.plot(ends, history.epochs["val_acc"], "s-", color="tab:orange", ms=4, label=t("l10.chart.val_acc", lang))
     acc_ax.set_ylim(0, 1.02)
     acc_ax.set_ylabel(t("plot.accuracy", lang))
@@ -138,7 +139,8 @@ class Playground:
         max_log_lines: int = 200,
         step_delay: float = 0.0,
     ):
-        from . import data, device as devices, models
+        from . import data, models
+        from . import device as devices
 
         self.lang = check_language(lang or get_language())
         if mode not in ("auto", "thread", "poll"):
@@ -264,7 +266,8 @@ class Playground:
             except (TypeError, ValueError):
                 return False, t("l10.msg.not_number", lang, name=self._name(name), value=value)
             if not (math.isfinite(number) and LR_MIN <= number <= LR_MAX):
-                return False, t("l10.msg.out_of_range", lang, name=self._name(name), value=value, low=LR_MIN, high=LR_MAX)
+                return False, t("l10.msg.out_of_range", lang, name=self._name(name), value=value,
+                                low=LR_MIN, high=LR_MAX)
             return True, number
         if name in ("batch_size", "log_interval", "epochs"):
             low, high = (1, self.n_train) if name == "batch_size" else INT_LIMITS[name]

@@ -1,4 +1,4 @@
-"""The Bengali playground in a real browser: JupyterLab on localhost, headless Chromium driven by Playwright (lesson 10).
+"""The Bengali playground in a real browser: JupyterLab on localhost, headless Chromium, Playwright (lesson 10).
 
 Screenshots go to test-artifacts/ (gitignored); docs/playground.png is refreshed for the README.
 Skipped, with the reason, where Debian's chromium or the playwright package is missing.
@@ -88,8 +88,8 @@ def test_bengali_playground_in_jupyterlab(lab):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=flags)
         page = browser.new_page(viewport={"width": 1280, "height": 1400})
         page.set_default_timeout(120_000)
         try:

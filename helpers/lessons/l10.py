@@ -36,7 +36,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "bn": "{name} = {value}: পরের ইপকের শুরুতে কাজ করবে।"},
     "l10.msg.at_start": {"en": "{name} = {value}: used when you press Start.",
                          "bn": "{name} = {value}: শুরু চাপলে কাজ করবে।"},
-    "l10.msg.already_running": {"en": "Already training: there is only one training run at a time. Pause or Stop it first.",
+    "l10.msg.already_running": {"en": "Already training: there is only one training run at a time. "
+                                      "Pause or Stop it first.",
                                 "bn": "ট্রেনিং তো চলছেই: একসঙ্গে একটাই চলতে পারে। আগে বিরতি দাও বা থামাও।"},
     "l10.msg.not_running": {"en": "Nothing is training yet: press Start first.",
                             "bn": "এখনো কিছু ট্রেন হচ্ছে না: আগে শুরু চাপো।"},
@@ -57,7 +58,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "bn": "অজানা অপটিমাইজার {value!r}: এগুলোর একটি বেছে নাও: {options}।"},
     "l10.msg.not_bool": {"en": "AMP is on or off (True or False), got {value!r}.",
                          "bn": "AMP হয় চালু নয়তো বন্ধ (True অথবা False), পাওয়া গেল {value!r}।"},
-    "l10.msg.amp_unavailable": {"en": "Mixed precision helps on CUDA GPUs only; here the device is {device}, so it stays off.",
+    "l10.msg.amp_unavailable": {"en": "Mixed precision helps on CUDA GPUs only; here the device is {device}, "
+                                      "so it stays off.",
                                 "bn": "মিক্সড প্রিসিশন শুধু CUDA GPU-তে কাজে আসে; এখানে ডিভাইস {device}, তাই এটা বন্ধই থাকছে।"},
     "l10.msg.unknown_control": {"en": "There is no control {name!r}; the controls are: {names}.",
                                 "bn": "{name!r} নামে কোনো কন্ট্রোল নেই; কন্ট্রোলগুলো হলো: {names}।"},
@@ -80,7 +82,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "bn": "স্টেপ {steps}-এর পরে শেষ হলো। pg.model আর pg.history পরের সেলের জন্য তৈরি।"},
     "l10.log.stopped": {"en": "Stopped after step {step}. The model and the history are kept (pg.model, pg.history).",
                         "bn": "স্টেপ {step}-এর পরে থামানো হলো। মডেল আর হিস্ট্রি রাখা আছে (pg.model, pg.history)।"},
-    "l10.log.nonfinite": {"en": "Stopped: the loss became {loss} at step {step}. The learning rate is too high; lower it "
+    "l10.log.nonfinite": {"en": "Stopped: the loss became {loss} at step {step}. The learning rate is too high; "
+                                "lower it "
                                 "and press Start (the history is kept).",
                           "bn": "থামানো হলো: স্টেপ {step}-এ লস {loss} হয়ে গেছে। লার্নিং রেট বেশি বড়; কমিয়ে আবার "
                                 "শুরু চাপো (হিস্ট্রি রাখা আছে)।"},
