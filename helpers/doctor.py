@@ -184,7 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bn": "ভ্যালিডেশনের আগে model.eval() ডাকো (আর ট্রেনিংয়ের আগে আবার model.train())।",
     },
     "doc.optimizer_other_params": {
-        "en": "The optimizer holds {missing} of the model's {total} trainable tensors too few: it was probably built "
+        "en": "The optimizer does not hold {missing} of the model's {total} trainable tensors: it was probably built "
         "for another model object (before the model was replaced). Those weights never change.",
         "bn": "মডেলের {total}টি শেখার-যোগ্য টেনসরের মধ্যে {missing}টি অপটিমাইজারের কাছে নেই: সম্ভবত এটা অন্য কোনো "
         "মডেল অবজেক্টের জন্য বানানো (মডেল বদলানোর আগে)। ওই ওজনগুলো কখনো বদলাবে না।",
@@ -501,6 +501,7 @@ _ERROR_PATTERNS = (
     (re.compile(r"expected scalar type Long|expected target dtype to be Long|expected .*Long.*found", re.I),
      "float_class_targets"),
     (re.compile(r"Target -?\d+ is out of bounds|out of bounds", re.I), "class_out_of_range"),
+    (re.compile(r"result type Float can't be cast to the desired output type (Long|Int)", re.I), "bce_int_targets"),
 )
 _SHAPE_ERROR = re.compile(r"mat1 and mat2 shapes cannot be multiplied|Expected input batch_size|"
                           r"must match the size of tensor", re.I)

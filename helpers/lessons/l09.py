@@ -8,7 +8,6 @@ from typing import Any
 import torch
 from torch import nn
 
-
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l09.always_negative": {"en": "always 'negative'", "bn": "সবসময় 'নেগেটিভ'"},
@@ -185,6 +184,12 @@ def check_f1(f1: Callable) -> str | tuple[str, dict] | None:
     return None
 
 
+def _same_direction(weight: torch.Tensor, reference: torch.Tensor) -> bool:
+    """Whether two weight vectors are equal up to a common positive factor."""
+    return weight.shape == reference.shape and torch.allclose(weight / weight.sum(), reference / reference.sum(),
+                                                              atol=1e-5)
+
+
 def check_class_weights(make_criterion: Callable) -> str | tuple[str, dict] | None:
     """09.class_weights: make_criterion(counts) returns CrossEntropyLoss(weight ∝ 1 / counts)."""
     for counts in (torch.tensor([60, 30, 10]), torch.tensor([5, 40, 40, 15])):
@@ -197,12 +202,9 @@ def check_class_weights(make_criterion: Callable) -> str | tuple[str, dict] | No
         if not weight.is_floating_point():
             return "ex.09.class_weights.float"
         weight = weight.detach().double().cpu()
-        expected = 1.0 / counts.double()
-        if weight.shape == expected.shape and torch.allclose(weight / weight.sum(), expected / expected.sum(), atol=1e-5):
+        if _same_direction(weight, 1.0 / counts.double()):
             continue
-        proportional = counts.double()
-        if weight.shape == proportional.shape and torch.allclose(weight / weight.sum(),
-                                                                 proportional / proportional.sum(), atol=1e-5):
+        if _same_direction(weight, counts.double()):
             return "ex.09.class_weights.proportional"
         return "ex.09.class_weights.wrong", {"counts": counts.tolist(), "got": [round(w, 4) for w in weight.tolist()]}
     return None
