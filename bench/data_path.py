@@ -51,7 +51,8 @@ def main() -> None:
     images, labels = train.tensors
     n = len(labels)
     paths = {
-        "per-sample PIL -> ToTensor -> Normalize, DataLoader": DataLoader(PerSampleDigits(images, labels), batch_size=64, shuffle=True),
+        "per-sample PIL -> ToTensor -> Normalize, DataLoader":
+            DataLoader(PerSampleDigits(images, labels), batch_size=64, shuffle=True),
         "TensorDataset in a DataLoader": DataLoader(TensorDataset(images, labels), batch_size=64, shuffle=True),
         "helpers.TensorLoader (preloaded, sliced)": helpers.TensorLoader(train, batch_size=64, shuffle=True),
     }

@@ -160,7 +160,8 @@ def stamp(root: Path, name: str) -> None:
     """Record in lessons_bn/NAME.md that it now translates the current English lesson."""
     path = lesson_dir(root, "bn") / f"{name}.md"
     text = path.read_text(encoding="utf-8")
-    new, count = re.subn(r"(\n\s+sha256: )\S+", rf"\g<1>{source_hash(lesson_dir(root, 'en') / f'{name}.md')}", text, 1)
+    english = source_hash(lesson_dir(root, "en") / f"{name}.md")
+    new, count = re.subn(r"(\n\s+sha256: )\S+", rf"\g<1>{english}", text, count=1)
     if count != 1:
         raise SystemExit(f"{path}: no 'translation_of: sha256:' line in the front matter")
     path.write_text(new, encoding="utf-8")

@@ -233,7 +233,8 @@ def _state(model, optimizer, scheduler, precision, epoch, history, early_stoppin
 def _restore(path, model, optimizer, scheduler, precision, early_stopping, loaders, device, lang):
     """Load a checkpoint into the running objects; returns (history, first epoch to run, best weights)."""
     state = load_checkpoint(path, map_location=device, lang=lang)
-    missing = [key for key in ("epoch", "model", "optimizer", "history", "rng") if not isinstance(state, dict) or key not in state]
+    needed = ("epoch", "model", "optimizer", "history", "rng")
+    missing = [key for key in needed if not isinstance(state, dict) or key not in state]
     if missing:
         raise ValueError(t("ckpt.mismatch", lang, path=path, reason="missing " + ", ".join(missing)))
     weights, optimizer_state = _snapshot(model), copy.deepcopy(optimizer.state_dict())
