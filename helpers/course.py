@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import os
 import re
 import sys
 import tempfile
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="lessons, e.g. 02_training_loop (default: all)")
     parser.add_argument("--lang", choices=LANGS, help="build one language only")
     args = parser.parse_args(argv)
+    # The lessons' models are tiny: one thread per kernel is as fast, and two builds side by side
+    # (one per language) then do not fight over the cores.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.command == "build":
         build(ROOT, args.names or None, (args.lang,) if args.lang else LANGS)
     elif args.command == "stamp":
