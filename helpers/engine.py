@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 from torch.optim.lr_scheduler import CyclicLR, OneCycleLR, ReduceLROnPlateau
+from torch.utils.data import DataLoader
 
 from .amp import resolve_amp
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
@@ -135,8 +136,7 @@ def fit(
     _check_loader(val_loader, "val_loader", lang)
     model.to(device)
     for loader in (train_loader, val_loader):
-        if hasattr(loader, "to") and hasattr(loader, "dataset"):
-            loader.to(device)  # preloaded tensors: move them once, not every batch
+        _feed_device(loader, device)
 
     history, start, best_state = History(), 1, None
     if resume and checkpoint is not None and Path(checkpoint).exists():
@@ -204,6 +204,16 @@ def fit(
         model.load_state_dict(best_state)
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
     return history
+
+
+def _feed_device(loader: Iterable, device: torch.device) -> None:
+    """Get batches to the device cheaply: preloaded tensors move once; a DataLoader pins its CPU batches."""
+    if isinstance(loader, DataLoader):
+        if device.type == "cuda" and not loader.pin_memory:
+            # Page-locked batches let .to(device, non_blocking=True) copy while the GPU computes.
+            loader.pin_memory = True
+    elif hasattr(loader, "to") and hasattr(loader, "dataset"):
+        loader.to(device)  # preloaded tensors (helpers.TensorLoader): moved once, not every batch
 
 
 def _quiet(_line: str) -> None:

@@ -627,3 +627,29 @@ def test_fit_shows_a_progress_bar_and_returns_the_same_history(small_digits, val
     assert all(math.isfinite(s) and s >= 0 for s in histories[1]["seconds"])
     assert "epochs" in capsys.readouterr().err
 
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_a_dataloader_is_pinned_on_cuda(small_digits, val_data):
+    """CPU batches from a DataLoader are page-locked on CUDA, so non_blocking copies overlap with compute."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(0)
+    model = tiny_mlp()
+    train = DataLoader(TensorDataset(*small_digits), batch_size=32)
+    val = DataLoader(TensorDataset(*val_data), batch_size=64)
+    fit(model, train, val, epochs=1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+        criterion=nn.CrossEntropyLoss(), device="cuda", progress=False, log_interval=None)
+    assert train.pin_memory and val.pin_memory
+
+
+def test_a_dataloader_on_the_cpu_is_left_as_it_is(small_digits, val_data):
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(0)
+    model = tiny_mlp()
+    train = DataLoader(TensorDataset(*small_digits), batch_size=32)
+    val = DataLoader(TensorDataset(*val_data), batch_size=64)
+    history = fit(model, train, val, epochs=1, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+                  criterion=nn.CrossEntropyLoss(), device="cpu", progress=False, log_interval=None)
+    assert not train.pin_memory and len(history["epoch"]) == 1
