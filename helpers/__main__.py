@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     train_loader, val_loader, test_loader = get_loaders(
         args.dataset, batch_size=args.batch_size, seed=args.seed, device=device
     )
-    print(t("demo.start", dataset=args.dataset, device=device, n_train=len(train_loader.dataset),
+    print(t("demo.start", dataset=train_loader.name, device=device, n_train=len(train_loader.dataset),
             n_val=len(val_loader.dataset), n_test=len(test_loader.dataset)))
 
     model = DigitClassifier().to(device)

@@ -30,8 +30,10 @@ class TensorLoader:
     `batch_size` change between batches (the playground uses that).
     """
 
-    def __init__(self, dataset: TensorDataset, *, batch_size: int = 64, shuffle: bool = False, seed: int = 0):
+    def __init__(self, dataset: TensorDataset, *, batch_size: int = 64, shuffle: bool = False, seed: int = 0,
+                 name: str = ""):
         self.dataset = dataset
+        self.name = name  # which data this is, e.g. "digits" after MNIST fell back to them
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = torch.Generator().manual_seed(seed)
@@ -78,7 +80,15 @@ def _split(images: torch.Tensor, labels: torch.Tensor, *, val_fraction: float, t
     return {name: (images[idx], labels[idx]) for name, idx in parts.items()}
 
 
-def _digits(seed: int) -> dict[str, TensorDataset]:
+class Splits(dict):
+    """{"train": ..., "val": ..., "test": ...} TensorDatasets, plus `name`: the data they really hold."""
+
+    def __init__(self, name: str, **splits: TensorDataset):
+        super().__init__(splits)
+        self.name = name
+
+
+def _digits(seed: int) -> Splits:
     """scikit-learn's 8x8 digits as normalised 1x28x28 tensors, split 70/10/20."""
     from sklearn.datasets import load_digits
 
@@ -89,10 +99,10 @@ def _digits(seed: int) -> dict[str, TensorDataset]:
     labels = torch.tensor(bunch.target, dtype=torch.long)
     parts = _split(images, labels, val_fraction=0.1, test_fraction=0.2, seed=seed)
     mean, std = parts["train"][0].mean(), parts["train"][0].std()  # statistics of train only
-    return {name: TensorDataset((x - mean) / std, y) for name, (x, y) in parts.items()}
+    return Splits("digits", **{name: TensorDataset((x - mean) / std, y) for name, (x, y) in parts.items()})
 
 
-def _mnist(root: Path, download: bool, seed: int) -> dict[str, TensorDataset]:
+def _mnist(root: Path, download: bool, seed: int) -> Splits:
     """torchvision's MNIST as normalised tensors: 55,000 train / 5,000 val / 10,000 test."""
     from torchvision.datasets import MNIST  # heavy: imported only when MNIST is asked for
 
@@ -109,11 +119,12 @@ def _mnist(root: Path, download: bool, seed: int) -> dict[str, TensorDataset]:
     order = torch.randperm(len(train.targets), generator=torch.Generator().manual_seed(seed))
     n_val = len(order) // 12
     val_idx, train_idx = order[:n_val], order[n_val:]
-    return {
-        "train": TensorDataset(scale(train.data[train_idx]), train.targets[train_idx]),
-        "val": TensorDataset(scale(train.data[val_idx]), train.targets[val_idx]),
-        "test": TensorDataset(scale(test.data), test.targets),
-    }
+    return Splits(
+        "mnist",
+        train=TensorDataset(scale(train.data[train_idx]), train.targets[train_idx]),
+        val=TensorDataset(scale(train.data[val_idx]), train.targets[val_idx]),
+        test=TensorDataset(scale(test.data), test.targets),
+    )
 
 
 def load_dataset(
@@ -123,7 +134,7 @@ def load_dataset(
     download: bool = True,
     seed: int = 0,
     lang: str | None = None,
-) -> dict[str, TensorDataset]:
+) -> Splits:
     """Train / val / test splits of 'digits' (offline) or 'mnist' (falls back to digits) (lesson 01)."""
     if name == "digits":
         return _digits(seed)
@@ -150,9 +161,9 @@ def get_loaders(
     """Train (shuffled), validation and test loaders over preloaded tensors (lesson 02)."""
     splits = load_dataset(name, root=root, download=download, seed=seed, lang=lang)
     loaders = (
-        TensorLoader(splits["train"], batch_size=batch_size, shuffle=True, seed=seed),
-        TensorLoader(splits["val"], batch_size=eval_batch_size),
-        TensorLoader(splits["test"], batch_size=eval_batch_size),
+        TensorLoader(splits["train"], batch_size=batch_size, shuffle=True, seed=seed, name=splits.name),
+        TensorLoader(splits["val"], batch_size=eval_batch_size, name=splits.name),
+        TensorLoader(splits["test"], batch_size=eval_batch_size, name=splits.name),
     )
     if device is not None:
         for loader in loaders:

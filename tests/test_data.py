@@ -212,3 +212,13 @@ def test_mnist_loads_from_local_files(tmp_path, capsys):
     assert torch.equal(ids_of(splits["test"].tensors[0]), torch.arange(200, 230))  # test kept in order
     again = load_dataset("mnist", root=tmp_path, download=False, seed=0)
     assert torch.equal(again["val"].tensors[1], splits["val"].tensors[1])
+
+
+def test_splits_and_loaders_name_the_data_they_really_hold(tmp_path, capsys):
+    """After MNIST falls back, everything says 'digits', so the demo does not print 'mnist' over digits."""
+    fallback = load_dataset("mnist", root=tmp_path, download=False)
+    assert fallback.name == "digits"
+    fake_mnist(tmp_path)
+    assert load_dataset("mnist", root=tmp_path, download=False).name == "mnist"
+    train, val, test = get_loaders("mnist", root=tmp_path / "empty", download=False)
+    assert {train.name, val.name, test.name} == {"digits"}
