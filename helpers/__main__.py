@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import time
+from typing import TYPE_CHECKING
 
 from .i18n import LANGUAGES, set_language, t
+
+if TYPE_CHECKING:
+    from .engine import History
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -21,17 +24,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> dict[str, list[float]]:
-    """Run the demo; returns the per-epoch history."""
+def main(argv: list[str] | None = None) -> History:
+    """Run the demo: `fit` on the built-in digits (the course's one epoch driver), then the test set."""
     args = parse_args(argv)
     set_language(args.lang)
 
     import torch
-    from tqdm.auto import tqdm
 
     from .data import get_loaders
     from .device import get_device, seed_everything
-    from .loop import train_one_epoch, validate
+    from .engine import fit
+    from .loop import validate
     from .models import DigitClassifier
 
     seed_everything(args.seed)
@@ -45,17 +48,8 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     model = DigitClassifier().to(device)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    history: dict[str, list[float]] = {"train_loss": [], "train_acc": [], "val_loss": [], "val_acc": [], "seconds": []}
-
-    for epoch in tqdm(range(1, args.epochs + 1), desc=t("demo.progress"), unit=""):
-        start = time.perf_counter()
-        train_loss, train_acc = train_one_epoch(model, device, train_loader, optimizer, criterion,
-                                                args.log_interval, log=tqdm.write)
-        val_loss, val_acc = validate(model, val_loader, criterion, device)
-        for key, value in zip(history, (train_loss, train_acc, val_loss, val_acc, time.perf_counter() - start)):
-            history[key].append(value)
-        tqdm.write(t("demo.epoch", epoch=epoch, epochs=args.epochs, train_loss=train_loss,
-                     train_acc=train_acc, val_loss=val_loss, val_acc=val_acc))
+    history = fit(model, train_loader, val_loader, epochs=args.epochs, optimizer=optimizer, criterion=criterion,
+                  device=device, log_interval=args.log_interval)
 
     test_loss, test_acc = validate(model, test_loader, criterion, device)
     print(t("demo.test", loss=test_loss, acc=test_acc))

@@ -2,13 +2,16 @@
 
 On CUDA: float16 autocast plus a GradScaler, because float16 gradients underflow without scaling.
 On a CPU: bfloat16 autocast (same exponent range as float32, so no scaler), but on most CPUs it is
-slower than float32 (a small CNN ran 4.8x slower on our 2-core test machine), so 'auto' leaves it off.
+not faster than float32, and often slower, so 'auto' leaves it off there.
+
+`Precision` holds settings only. The GradScaler, whose loss scale changes as training runs, belongs
+to the run that uses it (`helpers.engine.Run`), like the optimizer's state.
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -17,15 +20,13 @@ from .i18n import t
 _said_once: set[str] = set()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Precision:
-    """How the loop computes: autocast dtype (None = full float32) and an optional GradScaler (lesson 07)."""
+    """How the loop computes: autocast dtype (None = full float32) and whether the loss is scaled (lesson 07)."""
 
     device_type: str = "cpu"
     dtype: torch.dtype | None = None
-    scaler: torch.amp.GradScaler | None = None
-    # Until the scaler has let one optimizer step through, per-batch schedulers wait (see fit).
-    stepped: bool = field(default=False)
+    scaled: bool = False  # float16 gradients need a GradScaler; bfloat16 ones do not
 
     def autocast(self):
         """The context the forward pass and the loss run in."""
@@ -33,9 +34,19 @@ class Precision:
             return contextlib.nullcontext()
         return torch.autocast(device_type=self.device_type, dtype=self.dtype)
 
-    @property
-    def enabled(self) -> bool:
-        return self.dtype is not None
+    def make_scaler(self) -> torch.amp.GradScaler | None:
+        """A fresh GradScaler for a run with these settings, or None when the loss is not scaled."""
+        return torch.amp.GradScaler(self.device_type) if self.scaled else None
+
+
+def mixed_precision(device: torch.device | str, enabled: bool) -> Precision:
+    """Mixed precision on or off for `device`: float16 + scaling on CUDA, bfloat16 on a CPU (lesson 07)."""
+    kind = torch.device(device).type
+    if not enabled:
+        return Precision(device_type=kind)
+    if kind == "cpu":
+        return Precision(device_type=kind, dtype=torch.bfloat16)
+    return Precision(device_type=kind, dtype=torch.float16, scaled=kind == "cuda")
 
 
 def say_once(key: str, lang: str | None = None, **values: object) -> None:
@@ -49,16 +60,11 @@ def resolve_amp(amp: str | bool, device: torch.device, *, lang: str | None = Non
     """Turn fit's `amp` argument into a Precision for `device` (lesson 07)."""
     if not (isinstance(amp, bool) or amp == "auto"):  # 1, 1.0 or "on" are refused, not guessed
         raise ValueError(t("fit.bad_amp", lang, value=amp))
-    kind = device.type
+    kind = torch.device(device).type
     if amp == "auto":
         if kind != "cuda":
             say_once("amp.auto_off", lang, device=kind)
         amp = kind == "cuda"
-    if not amp:
-        return Precision(device_type=kind)
-    if kind == "cuda":
-        return Precision(device_type=kind, dtype=torch.float16, scaler=torch.amp.GradScaler("cuda"))
-    if kind == "cpu":
+    if amp and kind == "cpu":
         say_once("amp.cpu_slow", lang)
-        return Precision(device_type=kind, dtype=torch.bfloat16)
-    return Precision(device_type=kind, dtype=torch.float16)
+    return mixed_precision(device, amp)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .i18n import check_language, get_language, register
+from .i18n import check_language, get_language, register, t
 
 # code -> lesson that teaches the fix
 LESSONS = {
@@ -244,11 +244,11 @@ class Finding:
         lang = check_language(lang or get_language())
         values = dict(self.values)
         if "kind" in values:
-            values["kind"] = MESSAGES[f"doc.kind.{values['kind']}"][lang]
+            values["kind"] = t(f"doc.kind.{values['kind']}", lang)
         lines = [
-            MESSAGES["doc.header"][lang].format(what=MESSAGES[f"doc.{self.code}"][lang].format(**values)),
-            MESSAGES["doc.fix"][lang].format(fix=MESSAGES[f"doc.{self.code}.fix"][lang]),
-            MESSAGES["doc.lesson"][lang].format(lesson=LESSONS[self.code]),
+            t("doc.header", lang, what=t(f"doc.{self.code}", lang, **values)),
+            t("doc.fix", lang, fix=t(f"doc.{self.code}.fix", lang)),
+            t("doc.lesson", lang, lesson=LESSONS[self.code]),
         ]
         return "\n".join(lines)
 
@@ -355,7 +355,7 @@ def report(findings: list[Finding], *, lang: str | None = None, say: Callable[[s
     for finding in findings:
         say(finding.message(lang))
     if not findings:
-        say(MESSAGES["doc.none"][lang])
+        say(t("doc.none", lang))
 
 
 def diagnose(*, criterion: object = None, outputs: torch.Tensor | None = None, targets: torch.Tensor | None = None,
@@ -509,15 +509,12 @@ _SHAPE_ERROR = re.compile(r"mat1 and mat2 shapes cannot be multiplied|Expected i
 
 def explain_error(error: BaseException, *, lang: str | None = None) -> str | None:
     """A bilingual explanation of a device or shape error PyTorch raised, or None if we have none (lesson 09)."""
-    from .i18n import t
-
     text = str(error)
     lang = check_language(lang or get_language())
     for pattern, code in _ERROR_PATTERNS:
         if pattern.search(text):  # the error itself says what is wrong; add the fix and the lesson
-            return "\n".join((MESSAGES["doc.error_intro"][lang],
-                              MESSAGES["doc.fix"][lang].format(fix=MESSAGES[f"doc.{code}.fix"][lang]),
-                              MESSAGES["doc.lesson"][lang].format(lesson=LESSONS[code])))
+            return "\n".join((t("doc.error_intro", lang), t("doc.fix", lang, fix=t(f"doc.{code}.fix", lang)),
+                              t("doc.lesson", lang, lesson=LESSONS[code])))
     if _SHAPE_ERROR.search(text):
-        return MESSAGES["doc.error_intro"][lang] + "\n" + t("doc.shape_error", lang, detail=text.splitlines()[0][:160])
+        return t("doc.error_intro", lang) + "\n" + t("doc.shape_error", lang, detail=text.splitlines()[0][:160])
     return None

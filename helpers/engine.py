@@ -1,7 +1,8 @@
-"""`fit`: the lessons' loop run for many epochs, with validation, schedulers, checkpoints and early stopping.
+"""The one epoch driver, `Run`, and `fit` on top of it: schedulers, checkpoints and early stopping.
 
-It adds no second loop: every epoch is `train_one_epoch` then `validate` (lessons 02-03), and the
-extras are the few lines lessons 06-08 teach, placed where they teach them.
+There is no second loop: every epoch anywhere in `helpers` (fit, the playground, `python -m helpers`)
+is `Run.epoch()`, which is `train_one_epoch` then `validate` (lessons 02-03); the extras are the few
+lines lessons 06-08 teach, placed where they teach them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import copy
 import math
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,16 @@ from torch import nn
 from torch.optim.lr_scheduler import CyclicLR, OneCycleLR, ReduceLROnPlateau
 from torch.utils.data import DataLoader
 
-from .amp import resolve_amp
+from .amp import Precision, resolve_amp
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .device import get_device
 from .doctor import Watch
 from .i18n import check_language, first_line, get_language, t
-from .loop import NonFiniteLossError, train_one_epoch, validate
+from .loop import NonFiniteLossError, StopTraining, train_one_epoch, validate
 
 PER_BATCH_SCHEDULERS = (OneCycleLR, CyclicLR)
 HISTORY_KEYS = ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds")
+SETTINGS = ("patience", "min_delta", "mode", "monitor")  # EarlyStopping's settings; the rest is counted state
 
 
 class History(dict):
@@ -83,6 +85,33 @@ class EarlyStopping:
     def should_stop(self) -> bool:
         return self.bad_epochs >= self.patience
 
+    def settings(self) -> dict[str, Any]:
+        """What the learner chose (patience, min_delta, mode, monitor), apart from what a run has counted."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in SETTINGS}
+
+    def state_dict(self) -> dict[str, Any]:
+        """The settings and the counted state, for a checkpoint (lesson 08)."""
+        return {"settings": self.settings(), "best": self.best, "best_epoch": self.best_epoch,
+                "bad_epochs": self.bad_epochs}
+
+    def load_state_dict(self, state: dict[str, Any], *, history: dict[str, list] | None = None) -> dict[str, tuple]:
+        """Continue from a checkpoint's state, keeping *these* settings; returns {setting: (saved, now)} that differ.
+
+        With another monitor, mode or min_delta the saved best means something else: the state is then
+        counted again from `history`, the per-epoch numbers the run has recorded (lesson 08).
+        """
+        saved = state.get("settings", {})
+        changed = {key: (saved[key], value) for key, value in self.settings().items()
+                   if key in saved and saved[key] != value}
+        if set(changed) <= {"patience"}:  # same best and same count; only the limit moved
+            self.best, self.best_epoch, self.bad_epochs = state["best"], state["best_epoch"], state["bad_epochs"]
+        else:
+            self.best, self.best_epoch, self.bad_epochs = None, 0, 0
+            history = history or {}
+            for epoch, value in zip(history.get("epoch", []), history.get(self.monitor, [])):
+                self.update(value, epoch)
+        return changed
+
 
 def scheduler_interval(scheduler: object, interval: str = "auto", *, lang: str | None = None) -> str | None:
     """When to call scheduler.step(): 'batch', 'epoch' or 'metric' (with the validation loss) (lesson 06)."""
@@ -95,6 +124,118 @@ def scheduler_interval(scheduler: object, interval: str = "auto", *, lang: str |
             return "metric"
         return "batch" if isinstance(scheduler, PER_BATCH_SCHEDULERS) else "epoch"
     return interval
+
+
+class Run:
+    """One training run: its pieces, its state and its History; `epoch()` trains and validates one epoch.
+
+    The one epoch driver of `helpers` (lessons 02-03 and 06-08): `fit`, the playground (lesson 10)
+    and `python -m helpers` all train through it. Anything may be replaced between two epochs
+    (`run.optimizer = ...`, `run.set_precision(...)`); `on_batch` is called after every batch.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        train_loader: Iterable,
+        val_loader: Iterable,
+        *,
+        optimizer: torch.optim.Optimizer,
+        criterion: nn.Module,
+        device: torch.device,
+        precision: Precision | None = None,
+        scheduler: object | None = None,
+        scheduler_step: str = "auto",
+        max_grad_norm: float | None = None,
+        accumulation_steps: int = 1,
+        log_interval: int | None = 100,
+        check_every: int | None = None,
+        say: Callable[[str], object] = print,
+        on_batch: Callable[[int, torch.Tensor], object] | None = None,
+        lang: str | None = None,
+    ):
+        self.model, self.train_loader, self.val_loader = model.to(device), train_loader, val_loader
+        self.optimizer, self.criterion, self.device = optimizer, criterion, device
+        self.scheduler = scheduler
+        self.interval = scheduler_interval(scheduler, scheduler_step, lang=lang)
+        self.max_grad_norm, self.accumulation_steps = max_grad_norm, accumulation_steps
+        self.log_interval, self.check_every = log_interval, check_every
+        self.say, self.on_batch, self.lang = say, on_batch, lang
+        self.precision = precision or Precision(device_type=device.type)
+        self.scaler = self.precision.make_scaler()  # run state: its loss scale adapts as training goes
+        self.history = History()
+        for loader in (train_loader, val_loader):
+            _feed_device(loader, device)
+
+    @property
+    def next_epoch(self) -> int:
+        """The number the next epoch will carry: one more than the last one recorded."""
+        epochs = self.history["epoch"]
+        return epochs[-1] + 1 if epochs else 1
+
+    def set_precision(self, precision: Precision) -> None:
+        """Mixed precision on or off from the next epoch, with a fresh GradScaler when it needs one."""
+        self.precision, self.scaler = precision, precision.make_scaler()
+
+    def epoch(self, *, of: int | None = None) -> dict[str, float]:
+        """Train one epoch, validate, step an epoch scheduler, record and report it; returns the History row.
+
+        `of` is the number of epochs the caller plans, for the "Epoch 3/10" line. A non-finite loss
+        raises NonFiniteLossError with the weights of the epoch's start on a GPU (where the check is sparse).
+        """
+        epoch, began = self.next_epoch, time.perf_counter()
+        lr = float(self.optimizer.param_groups[0]["lr"])  # the rate this epoch starts with
+        last_good = _snapshot(self.model) if self.device.type != "cpu" else None
+        try:
+            train_loss, train_acc = train_one_epoch(
+                self.model, self.device, self.train_loader, self.optimizer, self.criterion, self.log_interval,
+                log=self.say, check_every=self.check_every, precision=self.precision, scaler=self.scaler,
+                max_grad_norm=self.max_grad_norm, accumulation_steps=self.accumulation_steps,
+                scheduler=self.scheduler if self.interval == "batch" else None, on_batch=self.on_batch)
+        except NonFiniteLossError:
+            if last_good is not None:
+                self.model.load_state_dict(last_good)
+            raise
+        val_loss, val_acc = validate(self.model, self.val_loader, self.criterion, self.device)
+        if self.interval == "epoch":
+            self.scheduler.step()
+        elif self.interval == "metric":
+            self.scheduler.step(val_loss)
+        row = dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
+                   lr=lr, seconds=time.perf_counter() - began)
+        self.history.add(**row)
+        self.say(t("fit.epoch", self.lang, epochs=of or epoch, **row))
+        return row
+
+    def state_dict(self) -> dict[str, Any]:
+        """Model, optimizer, scheduler, scaler and history: what continues a run exactly (lesson 08)."""
+        return {
+            "epoch": self.next_epoch - 1,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
+            "scaler": self.scaler.state_dict() if self.scaler is not None else None,
+            "history": dict(self.history),
+        }
+
+    def load_state_dict(self, state: dict[str, Any], *, path: object = "") -> None:
+        """Put a checkpoint's state into the run; on a mismatch nothing changes and a ValueError says why."""
+        missing = [key for key in ("epoch", "model", "optimizer", "history") if key not in state]
+        if missing:
+            raise ValueError(t("ckpt.mismatch", self.lang, path=path, reason="missing " + ", ".join(missing)))
+        weights, optimizer_state = _snapshot(self.model), copy.deepcopy(self.optimizer.state_dict())
+        try:
+            self.model.load_state_dict(state["model"])
+            self.optimizer.load_state_dict(state["optimizer"])
+        except (RuntimeError, ValueError, KeyError) as error:
+            self.model.load_state_dict(weights)  # a failed load may have copied some tensors already
+            self.optimizer.load_state_dict(optimizer_state)
+            raise ValueError(t("ckpt.mismatch", self.lang, path=path, reason=first_line(error))) from error
+        if self.scheduler is not None and state.get("scheduler") is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        if self.scaler is not None and state.get("scaler") is not None:
+            self.scaler.load_state_dict(state["scaler"])
+        self.history = History(state["history"])
 
 
 def fit(
@@ -128,34 +269,34 @@ def fit(
     """
     lang = check_language(lang or get_language())
     device = get_device(device, lang=lang) if device is not None else get_device()
-    interval = scheduler_interval(scheduler, scheduler_step, lang=lang)
+    scheduler_interval(scheduler, scheduler_step, lang=lang)  # a wrong name is refused even without a scheduler
     _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
                      max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
     precision = resolve_amp(amp, device, lang=lang)
     _check_loader(train_loader, "train_loader", lang)
     _check_loader(val_loader, "val_loader", lang)
-    model.to(device)
-    for loader in (train_loader, val_loader):
-        _feed_device(loader, device)
-
-    history, start, best_state = History(), 1, None
-    if resume and checkpoint is not None and Path(checkpoint).exists():
-        history, start, best_state = _restore(Path(checkpoint), model, optimizer, scheduler, precision,
-                                              early_stopping, (train_loader, val_loader), device, lang)
-        if early_stopping is not None and early_stopping.should_stop:
-            start = epochs + 1  # that run had already stopped early: nothing left to train
-    elif resume:
-        print(t("fit.fresh_start", lang))
 
     say = print
-    epoch_range = range(start, epochs + 1)
     if progress:
         from tqdm.auto import tqdm
 
-        epoch_range = tqdm(epoch_range, desc=t("demo.progress", lang), total=epochs, initial=start - 1)
         say = tqdm.write
+    run = Run(model, train_loader, val_loader, optimizer=optimizer, criterion=criterion, device=device,
+              precision=precision, scheduler=scheduler, scheduler_step=scheduler_step, max_grad_norm=max_grad_norm,
+              accumulation_steps=accumulation_steps, log_interval=log_interval, say=say, lang=lang)
+    best_state = None
+    if resume and checkpoint is not None and Path(checkpoint).exists():
+        best_state = _restore(Path(checkpoint), run, early_stopping)
+    elif resume:
+        print(t("fit.fresh_start", lang))
+    start = run.next_epoch
+    if early_stopping is not None and early_stopping.should_stop:
+        start = epochs + 1  # that run had already stopped early: nothing left to train
 
-    epoch = start - 1
+    epoch_range = range(start, epochs + 1)
+    if progress:
+        epoch_range = tqdm(epoch_range, desc=t("demo.progress", lang), total=epochs, initial=min(start - 1, epochs))
+    epoch, partial = start - 1, False  # partial: the weights are from the middle of an epoch
     with contextlib.ExitStack() as cleanup:  # leave hooks and progress bar tidy, however the run ends
         if watch:
             cleanup.enter_context(Watch(model, optimizer, criterion, lang=lang, say=say))
@@ -163,47 +304,31 @@ def fit(
             cleanup.callback(epoch_range.close)
         try:
             for epoch in epoch_range:
-                began = time.perf_counter()
-                lr = optimizer.param_groups[0]["lr"]  # the rate this epoch starts with
-                last_good = _snapshot(model) if device.type != "cpu" else None
                 try:
-                    train_loss, train_acc = train_one_epoch(
-                        model, device, train_loader, optimizer, criterion, log_interval or 100,
-                        log=say if log_interval else _quiet,
-                        precision=precision, max_grad_norm=max_grad_norm, accumulation_steps=accumulation_steps,
-                        scheduler=scheduler if interval == "batch" else None)
+                    run.epoch(of=epochs)
                 except NonFiniteLossError as error:
-                    if last_good is not None:  # on a GPU the check is sparse: go back to the epoch's start
-                        model.load_state_dict(last_good)
                     say(t("fit.nonfinite", lang, epoch=epoch, batch=error.batch, loss=error.loss))
+                    partial = True
                     break
-                val_loss, val_acc = validate(model, val_loader, criterion, device)
-                if interval == "epoch":
-                    scheduler.step()
-                elif interval == "metric":
-                    scheduler.step(val_loss)
-                history.add(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss,
-                            val_acc=val_acc, lr=float(lr), seconds=time.perf_counter() - began)
-                say(t("fit.epoch", lang, epoch=epoch, epochs=epochs, train_loss=train_loss, train_acc=train_acc,
-                      val_loss=val_loss, val_acc=val_acc, lr=float(lr)))
                 stop = False
                 if early_stopping is not None:
-                    if early_stopping.update(history[early_stopping.monitor][-1], epoch):
+                    if early_stopping.update(run.history[early_stopping.monitor][-1], epoch):
                         best_state = _snapshot(model)
                     stop = early_stopping.should_stop
                 if checkpoint is not None:
-                    save_checkpoint(checkpoint, _state(model, optimizer, scheduler, precision, epoch, history,
-                                                       early_stopping, best_state, (train_loader, val_loader)))
+                    save_checkpoint(checkpoint, _state(run, early_stopping, best_state))
                 if stop:
                     say(t("fit.early_stop", lang, epoch=epoch, patience=early_stopping.patience,
                           best_epoch=early_stopping.best_epoch, best=early_stopping.best))
                     break
-        except KeyboardInterrupt:
-            say(t("fit.interrupted", lang, epoch=epoch, done=len(history["epoch"])))
-    if early_stopping is not None and best_state is not None and early_stopping.best_epoch != epoch:
+        except (KeyboardInterrupt, StopTraining):
+            say(t("fit.interrupted", lang, epoch=epoch, done=len(run.history["epoch"])))
+            partial = True
+    at_best = not partial and early_stopping is not None and early_stopping.best_epoch == run.next_epoch - 1
+    if early_stopping is not None and best_state is not None and not at_best:
         model.load_state_dict(best_state)
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
-    return history
+    return run.history
 
 
 def _feed_device(loader: Iterable, device: torch.device) -> None:
@@ -216,56 +341,41 @@ def _feed_device(loader: Iterable, device: torch.device) -> None:
         loader.to(device)  # preloaded tensors (helpers.TensorLoader): moved once, not every batch
 
 
-def _quiet(_line: str) -> None:
-    """fit(log_interval=None): no per-batch lines, only one line per epoch."""
-
-
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
     """A copy of the weights that later steps cannot change."""
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def _state(model, optimizer, scheduler, precision, epoch, history, early_stopping, best_state, loaders) -> dict[str, Any]:
+def _state(run: Run, early_stopping: EarlyStopping | None, best_state) -> dict[str, Any]:
     """Everything a run needs to continue exactly where it stopped: one plain dict (lesson 08)."""
     return {
-        "epoch": epoch,
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict() if scheduler is not None else None,
-        "scaler": precision.scaler.state_dict() if precision.scaler is not None else None,
-        "history": dict(history),
-        "early_stopping": asdict(early_stopping) if early_stopping is not None else None,
+        **run.state_dict(),
+        "early_stopping": early_stopping.state_dict() if early_stopping is not None else None,
         "best_model": best_state,
-        "rng": rng_state(*loaders),
+        "rng": rng_state(run.train_loader, run.val_loader),
     }
 
 
-def _restore(path, model, optimizer, scheduler, precision, early_stopping, loaders, device, lang):
-    """Load a checkpoint into the running objects; returns (history, first epoch to run, best weights)."""
-    state = load_checkpoint(path, map_location=device, lang=lang)
-    needed = ("epoch", "model", "optimizer", "history", "rng")
-    missing = [key for key in needed if not isinstance(state, dict) or key not in state]
-    if missing:
-        raise ValueError(t("ckpt.mismatch", lang, path=path, reason="missing " + ", ".join(missing)))
-    weights, optimizer_state = _snapshot(model), copy.deepcopy(optimizer.state_dict())
-    try:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-    except (RuntimeError, ValueError, KeyError) as error:
-        model.load_state_dict(weights)  # a failed load may have copied some tensors already
-        optimizer.load_state_dict(optimizer_state)
-        raise ValueError(t("ckpt.mismatch", lang, path=path, reason=first_line(error))) from error
-    if scheduler is not None and state.get("scheduler") is not None:
-        scheduler.load_state_dict(state["scheduler"])
-    if precision.scaler is not None and state.get("scaler") is not None:
-        precision.scaler.load_state_dict(state["scaler"])
-        precision.stepped = True
-    if early_stopping is not None and state.get("early_stopping"):
-        for key, value in state["early_stopping"].items():
-            setattr(early_stopping, key, value)
-    set_rng_state(state["rng"], *loaders)
+def _restore(path: Path, run: Run, early_stopping: EarlyStopping | None):
+    """Load a checkpoint into the run and early stopping; returns the best weights it holds (or None)."""
+    lang = run.lang
+    state = load_checkpoint(path, map_location=run.device, lang=lang)
+    if not isinstance(state, dict) or "rng" not in state:
+        reason = "missing rng" if isinstance(state, dict) else f"not a dict but {type(state).__name__}"
+        raise ValueError(t("ckpt.mismatch", lang, path=path, reason=reason))
+    run.load_state_dict(state, path=path)
+    best_state = state.get("best_model")
+    saved = state.get("early_stopping")
+    if early_stopping is not None and saved:
+        changed = early_stopping.load_state_dict(saved, history=run.history)
+        if changed:
+            print(t("fit.early_stopping_changed", lang,
+                    changes=", ".join(f"{key} {old!r} → {new!r}" for key, (old, new) in changed.items())))
+            if saved.get("best_epoch") != early_stopping.best_epoch:
+                best_state = None  # the saved best weights belong to another definition of "best"
+    set_rng_state(state["rng"], run.train_loader, run.val_loader)
     print(t("fit.resumed", lang, path=path, epoch=state["epoch"]))
-    return History(state["history"]), state["epoch"] + 1, state.get("best_model")
+    return best_state
 
 
 def _is_whole(value: object, minimum: int) -> bool:
@@ -310,4 +420,4 @@ def _check_loader(loader: Iterable, name: str, lang: str) -> None:
         raise TypeError(t("fit.bad_loader", lang, name=name, got=got))
 
 
-__all__ = ["EarlyStopping", "History", "fit", "scheduler_interval"]
+__all__ = ["EarlyStopping", "History", "Run", "fit", "scheduler_interval"]

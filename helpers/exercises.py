@@ -10,11 +10,10 @@ right answer and rejects the common wrong ones, in both languages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from .i18n import check_language, get_language
+from .i18n import register, t
 from .lessons import CHECKERS
-from .lessons import MESSAGES as LESSON_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ex.unknown": {
@@ -30,24 +29,29 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def say(key: str, lang: str | None = None, **values: object) -> str:
-    """An exercise message in `lang` (default: the chosen language)."""
-    table = MESSAGES if key in MESSAGES else LESSON_MESSAGES
-    return table[key][check_language(lang or get_language())].format(**values)
+register(MESSAGES)
 
 
-def grade(exercise: str, answer: Any, *, lang: str | None = None) -> tuple[bool, str]:
+class Verdict(NamedTuple):
+    """What a checker decided: right or not, the message for the learner, and the hint's key when wrong."""
+
+    right: bool
+    message: str
+    hint: str | None = None
+
+
+def grade(exercise: str, answer: Any, *, lang: str | None = None) -> Verdict:
     """Whether an answer is right, and what to tell the learner, in the lesson's language."""
     if exercise not in CHECKERS:
-        raise KeyError(say("ex.unknown", lang, id=exercise, known=", ".join(CHECKERS)))
+        raise KeyError(t("ex.unknown", lang, id=exercise, known=", ".join(CHECKERS)))
     try:
         verdict = CHECKERS[exercise](answer)
     except Exception as error:  # the learner's code is unfinished: a hint, never a crashed notebook
-        return False, say("ex.crashed", lang, error=f"{type(error).__name__}: {error}")
+        return Verdict(False, t("ex.crashed", lang, error=f"{type(error).__name__}: {error}"), "ex.crashed")
     if verdict is None:
-        return True, say("ex.right", lang, why=say(f"ex.{exercise}.why", lang))
+        return Verdict(True, t("ex.right", lang, why=t(f"ex.{exercise}.why", lang)))
     key, values = verdict if isinstance(verdict, tuple) else (verdict, {})
-    return False, say("ex.not_yet", lang, hint=say(key, lang, **values))
+    return Verdict(False, t("ex.not_yet", lang, hint=t(key, lang, **values)), key)
 
 
 def check(exercise: str, answer: Any, *, lang: str | None = None) -> None:
@@ -55,4 +59,4 @@ def check(exercise: str, answer: Any, *, lang: str | None = None) -> None:
 
     Returns nothing, so the notebook shows only the message (no stray True/False under it).
     """
-    print(grade(exercise, answer, lang=lang)[1])
+    print(grade(exercise, answer, lang=lang).message)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 LANGUAGES = ("en", "bn")
 
-# One table for the whole package: a key, then its text in each language.
-# A test fails when a key lacks a language, so the two never drift apart.
+# The core's own messages (loop, fit, data, device, checkpoints, plots); other modules keep theirs
+# beside their code and register them below. tests/test_i18n.py checks every key of every table.
 MESSAGES: dict[str, dict[str, str]] = {
     "lang.unknown": {
         "en": "Unknown language {lang!r}: use 'en' or 'bn'.",
@@ -16,12 +17,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "loop.batch": {
         "en": "Batch {batch:5d}/{total:5d} | Loss: {loss:.4f}",
         "bn": "ব্যাচ {batch:5d}/{total:5d} | লস: {loss:.4f}",
-    },
-    "demo.epoch": {
-        "en": "Epoch {epoch}/{epochs} | train loss {train_loss:.4f}, acc {train_acc:.1%} | "
-        "val loss {val_loss:.4f}, acc {val_acc:.1%}",
-        "bn": "ইপক {epoch}/{epochs} | ট্রেন লস {train_loss:.4f}, সঠিকতা {train_acc:.1%} | "
-        "ভ্যালিডেশন লস {val_loss:.4f}, সঠিকতা {val_acc:.1%}",
     },
     "demo.start": {
         "en": "Training DigitClassifier on {dataset} ({n_train} train / {n_val} val / {n_test} test) on {device}",
@@ -80,6 +75,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fit.resumed": {
         "en": "Resumed from {path} after epoch {epoch}.",
         "bn": "{path} থেকে আবার শুরু হলো, ইপক {epoch}-এর পর থেকে।",
+    },
+    "fit.early_stopping_changed": {
+        "en": "Early stopping continues with this call's settings, not the checkpoint's: {changes}.",
+        "bn": "আর্লি স্টপিং চলবে এই কলের সেটিং দিয়ে, চেকপয়েন্টেরটা দিয়ে নয়: {changes}।",
     },
     "fit.fresh_start": {
         "en": "No checkpoint to resume from yet: starting from epoch 1.",
@@ -198,37 +197,61 @@ def get_language() -> str:
     return _current["lang"]
 
 
-_registered: list[dict[str, dict[str, str]]] = []
+# Each module owns its messages and registers them here when it is imported; `t` finds every key in this
+# one dict. A key's prefix names its owner, so a lookup can import the module that owns it on first use.
+_messages: dict[str, dict[str, str]] = {}
+OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground", "step": "helpers.stepper"}
+_LESSON_KEY = re.compile(r"l\d\d$")  # l03.*: a lesson's labels, in helpers/lessons/l03.py
 
 
 def register(table: dict[str, dict[str, str]]) -> None:
-    """Let `t` find the messages of a module that keeps its own table (e.g. helpers.doctor)."""
-    if all(table is not other for other in _registered):
-        _registered.append(table)
+    """Add a module's messages to the one registry; a key defined by two tables is refused (README: messages)."""
+    for key, texts in table.items():
+        if _messages.get(key, texts) is not texts:
+            raise ValueError(f"message key {key!r} is defined twice")
+    _messages.update(table)
 
 
-def _table(key: str) -> dict[str, dict[str, str]]:
-    """The table holding `key`: the core one, a registered one, or a lesson's (helpers/lessons/, loaded on first use)."""
-    for table in (MESSAGES, *_registered):
-        if key in table:
-            return table
-    from .lessons import MESSAGES as lesson_messages
+def owner(key: str) -> str:
+    """The module that defines the message `key`, from its prefix."""
+    prefix = key.split(".", 1)[0]
+    if _LESSON_KEY.match(prefix):
+        return "helpers.lessons"
+    return OWNERS.get(prefix, __name__)
 
-    return lesson_messages
+
+def _lookup(key: str) -> dict[str, str]:
+    if key not in _messages:
+        importlib.import_module(owner(key))  # registers its table; an unknown key then fails below
+    return _messages[key]
 
 
 def known(key: str) -> bool:
     """Whether `key` names a message (used to tell message keys from plain labels)."""
-    return key in _table(key)
+    try:
+        _lookup(key)
+    except (KeyError, ModuleNotFoundError):
+        return False
+    return True
+
+
+def all_messages() -> dict[str, dict[str, str]]:
+    """Every registered message of the package, each owner imported: what the tests check key by key."""
+    for module in (*OWNERS.values(), "helpers.lessons"):
+        importlib.import_module(module)
+    return dict(_messages)
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:
     """The message `key` in `lang` (default: the chosen language), filled with `values`."""
     lang = check_language(lang or get_language())
-    return _table(key)[key][lang].format(**values)
+    return _lookup(key)[lang].format(**values)
 
 
 def first_line(error: BaseException) -> str:
     """A short reason for a message: the error's first line, or its type when it has no text."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # some errors carry terminal colour codes
     return (text or type(error).__name__).splitlines()[0][:200]
+
+
+register(MESSAGES)

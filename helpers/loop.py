@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Callable, Iterable
 
 import torch
@@ -13,11 +15,21 @@ from .i18n import t
 
 
 class NonFiniteLossError(FloatingPointError):
-    """The loss became nan or inf at `batch`; raised before that batch changes any weight on a CPU."""
+    """The loss became nan or inf at `batch`; raised before that batch changes any weight."""
 
     def __init__(self, batch: int, loss: float):
         super().__init__(f"non-finite loss {loss} at batch {batch}")
         self.batch, self.loss = batch, loss
+
+
+DEVICE_CHECK_EVERY = 100  # batches between two nan/inf checks of the loss on a GPU: each one waits
+
+
+class StopTraining(Exception):
+    """Raised by an `on_batch` hook to end training after the current step (the playground's Stop, lesson 10).
+
+    A requested stop has its own name so that Ctrl-C (KeyboardInterrupt) keeps meaning the learner's own interrupt.
+    """
 
 
 def train_one_epoch(
@@ -26,10 +38,12 @@ def train_one_epoch(
     train_loader: Iterable,
     optimizer: torch.optim.Optimizer,
     criterion: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-    log_interval: int = 100,
+    log_interval: int | None = 100,
     *,
-    log: Callable[[str], object] = print,
+    log: Callable[[str], object] | None = print,
+    check_every: int | None = None,
     precision: Precision | None = None,
+    scaler: torch.amp.GradScaler | None = None,
     max_grad_norm: float | None = None,
     accumulation_steps: int = 1,
     scheduler: LRScheduler | None = None,
@@ -37,19 +51,25 @@ def train_one_epoch(
 ) -> tuple[float, float]:
     """One pass over `train_loader`, the 18 numbered lines of lesson 02; returns (avg_loss, train_acc).
 
-    Same result as the lesson's code, with one change for speed: the loss and the
-    count of correct predictions stay on the device and are read once at the end
-    (and at each log line), because `.item()` on a GPU waits for the GPU every step.
-    The keyword-only options are lesson 07's additions, each a few lines in this one loop:
-    mixed precision, gradient clipping, gradient accumulation and a per-batch scheduler.
-    `on_batch(batch_idx, loss)` runs after every batch; the playground (lesson 10) uses it to
-    apply a new learning rate or batch size, to pause, and to stop (by raising KeyboardInterrupt).
+    Same result as the lesson's code. On a CPU it is the lesson's code: `.item()` costs nothing there.
+    On a GPU `.item()` would make the CPU wait for the GPU at every step, so the loss and the count of
+    correct predictions stay on the device and are read once at the end (and at each log line).
+    `log=None` (or `log_interval=None`) prints no per-batch lines. `check_every`: how often the loss is
+    checked for nan/inf; by default every batch on a CPU, where it is free, and every 100th batch on a
+    GPU, where each check waits for the GPU.
+    The other keyword-only options are lesson 07's additions, each a few lines in this one loop:
+    mixed precision (`precision`, with its `scaler`), clipping, accumulation and a per-batch scheduler.
+    `on_batch(batch_idx, loss)` runs after every batch; the playground (lesson 10) uses it to apply
+    new settings, to pause, and to stop (by raising StopTraining).
     """
-    precision = precision or Precision(device_type=torch.device(device).type)
-    check_every_batch = torch.device(device).type == "cpu"  # a check costs a GPU sync; on a CPU it is free
+    on_device = torch.device(device).type != "cpu"
+    autocast = precision.autocast if precision is not None else contextlib.nullcontext
+    check_every = check_every or (DEVICE_CHECK_EVERY if on_device else 1)
+    log_every = log_interval if log is not None else None
+    trusted = scaler is None  # until the scaler has let one step through, check whether it skipped it
     model.train()  # 1: dropout on, batch norm updates its statistics
-    running_loss = torch.zeros((), device=device)  # 2
-    total, correct = 0, torch.zeros((), dtype=torch.long, device=device)  # 3
+    running_loss = torch.zeros((), device=device) if on_device else 0.0  # 2
+    total, correct = 0, torch.zeros((), dtype=torch.long, device=device) if on_device else 0  # 3
     batches = 0
 
     for batch_idx, (data, targets) in enumerate(train_loader):  # 4
@@ -58,36 +78,39 @@ def train_one_epoch(
         if batch_idx % accumulation_steps == 0:
             optimizer.zero_grad(set_to_none=True)  # 6: None instead of zeros is cheaper
             # Micro-batches in this group; the epoch's last group may be shorter.
-            group = min(accumulation_steps, len(train_loader) - batch_idx)
+            group = min(accumulation_steps, len(train_loader) - batch_idx) if accumulation_steps > 1 else 1
         try:
-            with precision.autocast():
+            with autocast():
                 outputs = model(data)  # 7: logits [N, C]
                 loss = criterion(outputs, targets)  # 8
         except (RuntimeError, ValueError, IndexError) as error:  # device, shape, dtype, class-range mistakes
             raise _explained(error) from error
-        if (check_every_batch or batch_idx % log_interval == 0) and not torch.isfinite(loss):
+        value = None if on_device else loss.item()  # a number now: free on a CPU, a wait on a GPU
+        if batch_idx % check_every == 0 and not (math.isfinite(value) if value is not None else torch.isfinite(loss)):
             raise NonFiniteLossError(batch_idx, loss.item())
         scaled = loss / group if group > 1 else loss  # the average over the group, as one big batch would give
-        (precision.scaler.scale(scaled) if precision.scaler else scaled).backward()  # 9
-        if (batch_idx + 1) % accumulation_steps == 0 or batch_idx + 1 == len(train_loader):
-            _step(model, optimizer, precision, max_grad_norm)  # 10
-            if scheduler is not None and (precision.scaler is None or precision.stepped):
+        (scaler.scale(scaled) if scaler is not None else scaled).backward()  # 9
+        if accumulation_steps == 1 or (batch_idx + 1) % accumulation_steps == 0 or batch_idx + 1 == len(train_loader):
+            stepped = _step(model, optimizer, scaler, max_grad_norm, trusted)  # 10
+            trusted = trusted or stepped
+            if scheduler is not None and stepped:
                 scheduler.step()  # per-batch schedules (OneCycleLR): after the optimizer, every update
 
-        running_loss += loss.detach().float()  # 11: no .item() here, so no wait for the GPU
+        running_loss += loss.detach() if value is None else value  # 11: on a GPU no .item(), so no wait
         batches += 1
 
         preds = outputs.argmax(dim=1)  # 12
-        correct += (preds == targets).sum()  # 13
+        hits = (preds == targets).sum()
+        correct += hits if on_device else hits.item()  # 13
         total += targets.size(0)  # 14
 
-        if batch_idx % log_interval == 0:  # 15: .item() here waits, but only every log_interval batches
-            log(t("loop.batch", batch=batch_idx, total=len(train_loader), loss=loss.item()))
+        if log_every and batch_idx % log_every == 0:  # 15: on a GPU .item() waits, every log_interval
+            log(t("loop.batch", batch=batch_idx, total=len(train_loader), loss=loss.item() if value is None else value))
         if on_batch is not None:
             on_batch(batch_idx, loss.detach())
 
-    avg_loss = running_loss.item() / batches if batches else 0.0  # 16
-    train_acc = (correct.item() / total) if total else 0.0  # 17
+    avg_loss = float(running_loss) / batches if batches else 0.0  # 16
+    train_acc = (int(correct) / total) if total else 0.0  # 17
     return avg_loss, train_acc  # 18
 
 
@@ -99,27 +122,26 @@ def _explained(error: Exception) -> Exception:
     return type(error)(f"{error}\n\n{explanation}") if explanation else error
 
 
-def _step(model: nn.Module, optimizer: torch.optim.Optimizer, precision: Precision, max_grad_norm: float | None):
-    """optimizer.step(), with the scaler's unscale-then-clip order when there is one (lesson 07)."""
-    scaler = precision.scaler
-    if scaler is None:
-        if max_grad_norm is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
-        optimizer.step()
-        return
+def _step(model: nn.Module, optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler | None,
+          max_grad_norm: float | None, trusted: bool) -> bool:
+    """optimizer.step(), with the scaler's unscale-then-clip order (lesson 07); False if the scaler skipped it."""
     if max_grad_norm is not None:
-        scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
+        if scaler is not None:
+            scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
         torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
-    if precision.stepped:
+    if scaler is None:
+        optimizer.step()
+        return True
+    if trusted:  # the scale has settled: no more checks, so no more waits for the GPU
         scaler.step(optimizer)
         scaler.update()
-        return
-    # Until one step has gone through, check whether the scaler skipped it (inf gradients at a
-    # too-large initial scale): a skipped step lowers the scale. This syncs, but only at the start.
+        return True
+    # At the start a too-large scale gives inf gradients and the scaler skips the step, lowering the
+    # scale. Reading the scale syncs, but only until one step has gone through.
     before = scaler.get_scale()
     scaler.step(optimizer)
     scaler.update()
-    precision.stepped = scaler.get_scale() >= before
+    return scaler.get_scale() >= before
 
 
 @torch.no_grad()  # no graph is built: less memory, faster

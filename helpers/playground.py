@@ -1,9 +1,10 @@
 """The playground (lesson 10): the course's one loop, driven live from widgets.
 
-There is no training logic here: every epoch is `train_one_epoch` then `validate` (lessons 02-03).
-The loop's `on_batch` hook records the loss of each step, applies the controls' pending changes
-(learning rate into `optimizer.param_groups`, batch size into the TensorLoader, the log interval
-into the hook's own seed-style log line), waits while paused, and raises KeyboardInterrupt to stop.
+There is no training logic here: every epoch is `helpers.engine.Run.epoch()`, the course's one epoch
+driver (`train_one_epoch` then `validate`, lessons 02-03). The loop's `on_batch` hook records the loss
+of each step, applies the controls' pending changes (learning rate into `optimizer.param_groups`, batch
+size into the TensorLoader, the log interval into the hook's own seed-style log line, since the loop
+itself logs nothing here), waits while paused, and raises StopTraining to stop.
 A new optimizer (or AMP setting, or number of epochs) takes effect at the next epoch boundary.
 
 Two ways to run, picked by `mode='auto'`:
@@ -32,16 +33,16 @@ from typing import Any
 import torch
 from torch import nn, optim
 
-from .engine import History
-from .i18n import check_language, first_line, get_language, t
-from .loop import NonFiniteLossError, train_one_epoch, validate
+from .amp import mixed_precision
+from .engine import History, Run
+from .i18n import check_language, first_line, get_language, register, t
+from .loop import NonFiniteLossError, StopTraining
 
 OPTIMIZERS = ("SGD", "SGD+momentum", "Adam", "AdamW")
 LR_MIN, LR_MAX = 1e-5, 1.0  # the slider's range: 10**-5 .. 10**0
 INT_LIMITS = {"log_interval": (1, 1000), "epochs": (1, 100)}  # batch_size: 1 .. the number of training samples
 LIVE = ("lr", "batch_size", "log_interval")  # applied at the next step
 AT_BOUNDARY = ("optimizer", "amp", "epochs")  # applied at the next epoch boundary
-NEVER_LOG = 10**9  # train_one_epoch's own log_interval: the hook logs instead, with the live interval
 _drawing = threading.Lock()  # matplotlib is not thread-safe: one drawing at a time, whoever draws
 
 
@@ -84,7 +85,7 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str) -> None:
     fig.clear()
     ax = fig.add_subplot(1, 1, 1)
     loss = history.loss
-    ax.plot(range(len(loss)), loss, lw=0.9, color="tab:blue", label=t("l10.chart.loss", lang))
+    ax.plot(range(len(loss)), loss, lw=0.9, color="tab:blue", label=t("pg.chart.loss", lang))
     ax.set_xlabel(t("plot.step", lang))
     ax.set_ylabel(t("plot.loss", lang))
     finite = [v for v in loss if math.isfinite(v) and v > 0]
@@ -94,8 +95,8 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str) -> None:
     ends = history.epoch_end_steps
     if ends:
         acc_ax.plot(ends, history.epochs["train_acc"], "o-", color="tab:green", ms=4,
-                    label=t("l10.chart.train_acc", lang))
-        acc_ax.plot(ends, history.epochs["val_acc"], "s-", color="tab:orange", ms=4, label=t("l10.chart.val_acc", lang))
+                    label=t("pg.chart.train_acc", lang))
+        acc_ax.plot(ends, history.epochs["val_acc"], "s-", color="tab:orange", ms=4, label=t("pg.chart.val_acc", lang))
     acc_ax.set_ylim(0, 1.02)
     acc_ax.set_ylabel(t("plot.accuracy", lang))
     for event in history.events:
@@ -103,7 +104,7 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str) -> None:
         ax.text(event["step"], 0.98, " " + _mark(event["control"], event["value"]), transform=ax.get_xaxis_transform(),
                 rotation=90, va="top", ha="right", fontsize=7, color="tab:red")
     ax.set_xlim(0, max(10, len(loss)))
-    ax.set_title(t("l10.chart.title", lang), fontsize=10)
+    ax.set_title(t("pg.chart.title", lang), fontsize=10)
     ax.grid(alpha=0.3)
     handles = ax.get_legend_handles_labels()[0] + acc_ax.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="lower left", fontsize=8)
@@ -144,7 +145,7 @@ class Playground:
 
         self.lang = check_language(lang or get_language())
         if mode not in ("auto", "thread", "poll"):
-            raise ValueError(t("l10.msg.bad_mode", self.lang, value=mode))
+            raise ValueError(t("pg.msg.bad_mode", self.lang, value=mode))
         self.mode = default_mode() if mode == "auto" else mode
         self.device = devices.get_device(device, lang=self.lang) if device is not None else devices.get_device()
         if model is None or train_loader is None or val_loader is None:
@@ -160,8 +161,8 @@ class Playground:
         self.criterion = criterion or nn.CrossEntropyLoss()
         self.refresh_s, self.step_delay = refresh_s, step_delay
         self.history = PlaygroundHistory()
-        self.optimizer: optim.Optimizer | None = None
-        self.precision = None
+        self.run: Run | None = None  # the epoch driver, made at the first Start
+        self._optimizer_name = optimizer
         self.error: BaseException | None = None
         self.settings: dict[str, Any] = {}
         for name, value in dict(lr=lr, batch_size=batch_size, log_interval=log_interval, optimizer=optimizer,
@@ -199,33 +200,33 @@ class Playground:
         self.controls = {
             "lr": w.FloatLogSlider(value=self.settings["lr"], base=10, min=math.log10(LR_MIN), max=math.log10(LR_MAX),
                                    step=0.1, readout_format=".1e", continuous_update=False,
-                                   description=t("l10.lr", lang), style=wide, layout=w.Layout(width="420px")),
-            "batch_size": w.Text(value=str(self.settings["batch_size"]), description=t("l10.batch_size", lang),
+                                   description=t("pg.lr", lang), style=wide, layout=w.Layout(width="420px")),
+            "batch_size": w.Text(value=str(self.settings["batch_size"]), description=t("pg.batch_size", lang),
                                  style=wide, layout=w.Layout(width="200px")),
-            "log_interval": w.Text(value=str(self.settings["log_interval"]), description=t("l10.log_interval", lang),
+            "log_interval": w.Text(value=str(self.settings["log_interval"]), description=t("pg.log_interval", lang),
                                    style=wide, layout=w.Layout(width="200px")),
-            "epochs": w.Text(value=str(self.settings["epochs"]), description=t("l10.epochs", lang), style=wide,
+            "epochs": w.Text(value=str(self.settings["epochs"]), description=t("pg.epochs", lang), style=wide,
                              layout=w.Layout(width="160px")),
             "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=self.settings["optimizer"],
-                                    description=t("l10.optimizer", lang), style=wide, layout=w.Layout(width="260px")),
+                                    description=t("pg.optimizer", lang), style=wide, layout=w.Layout(width="260px")),
             "amp": w.Checkbox(value=self.settings["amp"], indent=False, disabled=self.device.type != "cuda",
-                              description=t("l10.amp" if self.device.type == "cuda" else "l10.amp_cuda_only", lang)),
+                              description=t("pg.amp" if self.device.type == "cuda" else "pg.amp_cuda_only", lang)),
         }
         for name, control in self.controls.items():
             if control.has_trait("continuous_update"):
                 control.continuous_update = False  # a typed value arrives on Enter, not at every keystroke
             control.observe(self._observer(name), names="value")
         self.buttons = {
-            "start": w.Button(description=t("l10.start", lang), button_style="success", icon="play"),
-            "pause": w.Button(description=t("l10.pause", lang), button_style="warning", icon="pause"),
-            "resume": w.Button(description=t("l10.resume", lang), button_style="info", icon="step-forward"),
-            "stop": w.Button(description=t("l10.stop", lang), button_style="danger", icon="stop"),
+            "start": w.Button(description=t("pg.start", lang), button_style="success", icon="play"),
+            "pause": w.Button(description=t("pg.pause", lang), button_style="warning", icon="pause"),
+            "resume": w.Button(description=t("pg.resume", lang), button_style="info", icon="step-forward"),
+            "stop": w.Button(description=t("pg.stop", lang), button_style="danger", icon="stop"),
         }
         self.buttons["start"].on_click(lambda _: self.start())
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["resume"].on_click(lambda _: self.resume())
         self.buttons["stop"].on_click(lambda _: self.stop())
-        self.progress = w.IntProgress(value=0, min=0, max=1, description=t("l10.progress", lang), style=wide,
+        self.progress = w.IntProgress(value=0, min=0, max=1, description=t("pg.progress", lang), style=wide,
                                       layout=w.Layout(width="420px"))
         self.status = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(width="640px"))
@@ -233,7 +234,7 @@ class Playground:
         self.output = w.Output(layout=w.Layout(height="180px", overflow="auto", border="1px solid #ccc"))
         c = self.controls
         self.widget = w.VBox([
-            w.HTML(f"<b>{html.escape(t('l10.title', lang))}</b>"),
+            w.HTML(f"<b>{html.escape(t('pg.title', lang))}</b>"),
             c["lr"],
             w.HBox([c["batch_size"], c["log_interval"], c["epochs"]]),
             w.HBox([c["optimizer"], c["amp"]]),
@@ -253,7 +254,7 @@ class Playground:
 
     # ---- reading and checking values ----------------------------------------------------------
     def _name(self, control: str) -> str:
-        return t(f"l10.{control}", self.lang)
+        return t(f"pg.{control}", self.lang)
 
     def _parse(self, name: str, value: Any) -> tuple[bool, Any]:
         """(True, the value to use) or (False, a message in the playground's language)."""
@@ -264,31 +265,31 @@ class Playground:
                     raise TypeError
                 number = float(value)
             except (TypeError, ValueError):
-                return False, t("l10.msg.not_number", lang, name=self._name(name), value=value)
+                return False, t("pg.msg.not_number", lang, name=self._name(name), value=value)
             if not (math.isfinite(number) and LR_MIN <= number <= LR_MAX):
-                return False, t("l10.msg.out_of_range", lang, name=self._name(name), value=value,
+                return False, t("pg.msg.out_of_range", lang, name=self._name(name), value=value,
                                 low=LR_MIN, high=LR_MAX)
             return True, number
         if name in ("batch_size", "log_interval", "epochs"):
             low, high = (1, self.n_train) if name == "batch_size" else INT_LIMITS[name]
             text = value.strip() if isinstance(value, str) else value
             if isinstance(text, bool) or not (isinstance(text, int) or (isinstance(text, str) and text.isdigit())):
-                return False, t("l10.msg.not_whole", lang, name=self._name(name), value=value)
+                return False, t("pg.msg.not_whole", lang, name=self._name(name), value=value)
             number = int(text)
             if not low <= number <= high:
-                return False, t("l10.msg.out_of_range", lang, name=self._name(name), value=value, low=low, high=high)
+                return False, t("pg.msg.out_of_range", lang, name=self._name(name), value=value, low=low, high=high)
             return True, number
         if name == "optimizer":
             if value not in OPTIMIZERS:
-                return False, t("l10.msg.bad_optimizer", lang, value=value, options=", ".join(OPTIMIZERS))
+                return False, t("pg.msg.bad_optimizer", lang, value=value, options=", ".join(OPTIMIZERS))
             return True, value
         if name == "amp":
             if not isinstance(value, bool):
-                return False, t("l10.msg.not_bool", lang, value=value)
+                return False, t("pg.msg.not_bool", lang, value=value)
             if value and self.device.type != "cuda":
-                return False, t("l10.msg.amp_unavailable", lang, device=self.device.type)
+                return False, t("pg.msg.amp_unavailable", lang, device=self.device.type)
             return True, value
-        return False, t("l10.msg.unknown_control", lang, name=name, names=", ".join(LIVE + AT_BOUNDARY))
+        return False, t("pg.msg.unknown_control", lang, name=name, names=", ".join(LIVE + AT_BOUNDARY))
 
     def _observer(self, name: str):
         def changed(change: dict) -> None:
@@ -297,7 +298,7 @@ class Playground:
             try:
                 self._request(name, change["new"])
             except Exception as error:  # a widget callback must never raise into the kernel
-                self._say(t("l10.msg.error", self.lang, reason=first_line(error)))
+                self._say(t("pg.msg.error", self.lang, reason=first_line(error)))
         return changed
 
     def _request(self, name: str, value: Any) -> bool:
@@ -310,10 +311,10 @@ class Playground:
         with self._lock:
             if self._running:
                 self._pending[name] = parsed
-                key = "l10.msg.next_step" if name in LIVE else "l10.msg.next_epoch"
+                key = "pg.msg.next_step" if name in LIVE else "pg.msg.next_epoch"
             else:
                 self.settings[name] = parsed
-                key = "l10.msg.at_start"
+                key = "pg.msg.at_start"
         self._say(t(key, self.lang, name=self._name(name), value=parsed))
         return True
 
@@ -351,7 +352,7 @@ class Playground:
         controls, exactly as the mouse would, after the n-th step of this run.
         """
         if self._running:
-            self._say(t("l10.msg.already_running", self.lang))
+            self._say(t("pg.msg.already_running", self.lang))
             return False
         if epochs is not None and not self.set(epochs=epochs):
             return False
@@ -372,20 +373,20 @@ class Playground:
     def pause(self) -> bool:
         """Hold the loop after the current step; the model and the optimizer wait as they are."""
         if not self._running:
-            self._say(t("l10.msg.not_running", self.lang))
+            self._say(t("pg.msg.not_running", self.lang))
             return False
         if not self._resume.is_set():
-            self._say(t("l10.msg.already_paused", self.lang))
+            self._say(t("pg.msg.already_paused", self.lang))
             return False
         self._resume.clear()
         self._state = "paused"
-        self._say(t("l10.msg.paused", self.lang, step=self.history.steps))
+        self._say(t("pg.msg.paused", self.lang, step=self.history.steps))
         return True
 
     def resume(self) -> bool:
         """Continue after Pause."""
         if not self._running or self._resume.is_set():
-            self._say(t("l10.msg.not_paused", self.lang))
+            self._say(t("pg.msg.not_paused", self.lang))
             return False
         self._state = "running"
         self._resume.set()
@@ -395,11 +396,11 @@ class Playground:
     def stop(self) -> bool:
         """Stop after the current step; the model and the history are kept."""
         if not self._running:
-            self._say(t("l10.msg.not_running", self.lang))
+            self._say(t("pg.msg.not_running", self.lang))
             return False
         self._stop_requested = True
         self._resume.set()  # a paused loop must wake up to stop
-        self._say(t("l10.msg.stopping", self.lang))
+        self._say(t("pg.msg.stopping", self.lang))
         return True
 
     @property
@@ -428,48 +429,38 @@ class Playground:
             return not thread.is_alive()
         return True
 
-    # ---- the run: the one loop, with a hook -------------------------------------------------------
+    # ---- the run: the one epoch driver, with a hook ----------------------------------------------
     def _run(self) -> None:
         history, lang = self.history, self.lang
         self._state = "running"
         with self._ui_events():
             try:
-                self._apply_settings()
+                run = self._prepare_run()
                 self._run_samples, self._run_total = 0, self.settings["epochs"] * self.n_train
                 done, first = 0, len(history.epochs["epoch"])
                 self._tick = (time.perf_counter(), history.steps)
                 while done < self.settings["epochs"]:
                     if done:
-                        self._apply_boundary(len(history.epochs["epoch"]) + 1)
+                        self._apply_boundary(run)
                         self._run_total = max(self._run_samples + 1, self.settings["epochs"] * self.n_train)
                         if done >= self.settings["epochs"]:
                             break
-                    epoch = len(history.epochs["epoch"]) + 1
-                    began, lr = time.perf_counter(), self.optimizer.param_groups[0]["lr"]
-                    self._epoch_seen, self._epoch = 0, epoch
-                    train_loss, train_acc = train_one_epoch(
-                        self.model, self.device, self.train_loader, self.optimizer, self.criterion, NEVER_LOG,
-                        log=lambda line: None, precision=self.precision, on_batch=self._on_batch)
-                    val_loss, val_acc = validate(self.model, self.val_loader, self.criterion, self.device)
-                    history.epochs.add(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss,
-                                       val_acc=val_acc, lr=float(lr), seconds=time.perf_counter() - began)
+                    self._epoch_seen, self._epoch = 0, run.next_epoch
+                    run.epoch(of=first + self.settings["epochs"])
                     history.epoch_end_steps.append(history.steps)
-                    self._log(t("fit.epoch", lang, epoch=epoch, epochs=first + self.settings["epochs"],
-                                train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
-                                lr=float(lr)))
                     done += 1
                 self._state = "finished"
-                self._log(t("l10.log.finished", lang, steps=history.steps))
-            except KeyboardInterrupt:
+                self._log(t("pg.log.finished", lang, steps=history.steps))
+            except (StopTraining, KeyboardInterrupt):  # Stop, or Ctrl-C in poll mode
                 self._state = "stopped"
-                self._log(t("l10.log.stopped", lang, step=history.steps))
+                self._log(t("pg.log.stopped", lang, step=history.steps))
             except NonFiniteLossError as error:
                 self._state = "stopped"
-                self._log(t("l10.log.nonfinite", lang, step=history.steps, loss=error.loss))
+                self._log(t("pg.log.nonfinite", lang, step=history.steps, loss=error.loss))
             except Exception as error:  # shown in the widget; the notebook and the history survive
                 self._state = "error"
                 self.error = error
-                self._log(t("l10.msg.error", lang, reason=first_line(error)))
+                self._log(t("pg.msg.error", lang, reason=first_line(error)))
             finally:
                 with self._lock:
                     self._running = False
@@ -478,27 +469,34 @@ class Playground:
                     self._pending.clear()
                 self._refresh(force=True)
 
-    def _apply_settings(self) -> None:
-        """At Start: the controls' values go into the optimizer, the loader and the precision."""
-        from .amp import Precision
-
+    def _prepare_run(self) -> Run:
+        """At Start: the controls' values go into the run's optimizer, loader and precision."""
         with self._lock:
             self.settings.update(self._pending)
             self._pending.clear()
         s = self.settings
-        if self.optimizer is None or getattr(self, "_optimizer_name", None) != s["optimizer"]:
-            self.optimizer = self._make_optimizer(s["optimizer"], s["lr"])
+        if self.run is None:
+            self.run = Run(self.model, self.train_loader, self.val_loader, optimizer=self._make_optimizer(s["optimizer"]),
+                           criterion=self.criterion, device=self.device, log_interval=None, say=self._log,
+                           on_batch=self._on_batch, lang=self.lang)
+            self.run.history = self.history.epochs  # one History: the run appends, the chart reads
             self._optimizer_name = s["optimizer"]
-        for group in self.optimizer.param_groups:
+        elif self._optimizer_name != s["optimizer"]:
+            self.run.optimizer, self._optimizer_name = self._make_optimizer(s["optimizer"]), s["optimizer"]
+        for group in self.run.optimizer.param_groups:
             group["lr"] = s["lr"]
         self.train_loader.batch_size = s["batch_size"]
-        kind = self.device.type
-        dtype = (torch.float16 if kind == "cuda" else torch.bfloat16) if s["amp"] else None
-        scaler = torch.amp.GradScaler("cuda") if s["amp"] and kind == "cuda" else None
-        self.precision = Precision(device_type=kind, dtype=dtype, scaler=scaler)
+        if (self.run.precision.dtype is not None) != s["amp"]:
+            self.run.set_precision(mixed_precision(self.device, s["amp"]))
+        return self.run
 
-    def _make_optimizer(self, name: str, lr: float) -> optim.Optimizer:
-        params = self.model.parameters()
+    @property
+    def optimizer(self) -> optim.Optimizer | None:
+        """The optimizer training uses now (a new one after a change of the optimizer control)."""
+        return self.run.optimizer if self.run is not None else None
+
+    def _make_optimizer(self, name: str) -> optim.Optimizer:
+        params, lr = self.model.parameters(), self.settings["lr"]
         if name == "SGD":
             return optim.SGD(params, lr=lr)
         if name == "SGD+momentum":
@@ -518,25 +516,21 @@ class Playground:
         self.history.events.append({"step": self.history.steps, "epoch": getattr(self, "_epoch", 0),
                                     "control": control, "value": value})
 
-    def _apply_boundary(self, next_epoch: int) -> None:
+    def _apply_boundary(self, run: Run) -> None:
         """Between two epochs, a clean boundary: a new optimizer, AMP on/off, the number of epochs."""
-        from .amp import Precision
-
+        next_epoch = run.next_epoch
         for name, value in self._take(AT_BOUNDARY).items():
             self._event(name, value)
             if name == "optimizer":
                 old = self._optimizer_name
-                self.optimizer = self._make_optimizer(value, self.settings["lr"])
-                self._optimizer_name = value
-                self._log(t("l10.log.optimizer", self.lang, old=old, new=value, epoch=next_epoch,
+                run.optimizer, self._optimizer_name = self._make_optimizer(value), value
+                self._log(t("pg.log.optimizer", self.lang, old=old, new=value, epoch=next_epoch,
                             step=self.history.steps))
             elif name == "amp":
-                kind = self.device.type
-                self.precision = Precision(device_type=kind, dtype=torch.float16 if value else None,
-                                           scaler=torch.amp.GradScaler("cuda") if value else None)
-                self._log(t("l10.log.amp", self.lang, value=value, epoch=next_epoch))
+                run.set_precision(mixed_precision(self.device, value))
+                self._log(t("pg.log.amp", self.lang, value=value, epoch=next_epoch))
             else:
-                self._log(t("l10.log.epochs", self.lang, value=value))
+                self._log(t("pg.log.epochs", self.lang, value=value))
 
     def _on_batch(self, batch_idx: int, loss: torch.Tensor) -> None:
         """After every batch: record, log, apply the live changes, refresh, pause, stop."""
@@ -572,7 +566,7 @@ class Playground:
             self._refresh()
         self._poll_ui()
         if self._stop_requested:
-            raise KeyboardInterrupt  # train_one_epoch stops; _run keeps the model and the history
+            raise StopTraining  # train_one_epoch stops; _run keeps the model and the history
 
     # ---- poll mode: let the kernel read widget messages between steps -----------------------------
     @contextlib.contextmanager
@@ -592,7 +586,7 @@ class Playground:
             self._poll = events.__enter__()
         except Exception:  # no kernel, no jupyter_ui_poll, or ipykernel 7+: run without live controls
             self._poll, events = None, None
-            self._say(t("l10.msg.no_poll", self.lang))
+            self._say(t("pg.msg.no_poll", self.lang))
         try:
             yield
         finally:
@@ -616,9 +610,9 @@ class Playground:
     def _show_status(self) -> None:
         if not hasattr(self, "status"):
             return
-        state = t(f"l10.state.{self._state}", self.lang)
-        facts = t("l10.status", self.lang, state=state, step=self.history.steps, rate=self._rate,
-                  mode=t(f"l10.mode.{self.mode}", self.lang))
+        state = t(f"pg.state.{self._state}", self.lang)
+        facts = t("pg.status", self.lang, state=state, step=self.history.steps, rate=self._rate,
+                  mode=t(f"pg.mode.{self.mode}", self.lang))
         message = f"<br><span style='color:#b00'>{html.escape(self._message)}</span>" if self._message else ""
         self.status.value = f"<span>{html.escape(facts)}</span>{message}"
 
@@ -674,13 +668,100 @@ class Playground:
         return fig
 
 
-def show(**options: Any) -> Playground:
-    """Create a Playground with `options` (see Playground), display it, and return it (lesson 10)."""
-    from IPython.display import display
+# The playground's own texts: control labels, states, messages, log lines and chart labels.
+MESSAGES: dict[str, dict[str, str]] = {
+    # labels of the controls
+    "pg.title": {"en": "Training playground: change a control while the loop runs",
+                  "bn": "ট্রেনিং প্লেগ্রাউন্ড: লুপ চলার সময়েই কন্ট্রোল বদলাও"},
+    "pg.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
+    "pg.batch_size": {"en": "batch size", "bn": "ব্যাচ সাইজ"},
+    "pg.log_interval": {"en": "log interval", "bn": "লগ ইন্টারভাল"},
+    "pg.epochs": {"en": "epochs", "bn": "ইপক"},
+    "pg.optimizer": {"en": "optimizer", "bn": "অপটিমাইজার"},
+    "pg.amp": {"en": "mixed precision (AMP)", "bn": "মিক্সড প্রিসিশন (AMP)"},
+    "pg.amp_cuda_only": {"en": "mixed precision (AMP): CUDA only", "bn": "মিক্সড প্রিসিশন (AMP): শুধু CUDA-তে"},
+    "pg.start": {"en": "Start", "bn": "শুরু"},
+    "pg.pause": {"en": "Pause", "bn": "বিরতি"},
+    "pg.resume": {"en": "Resume", "bn": "আবার চালাও"},
+    "pg.stop": {"en": "Stop", "bn": "থামাও"},
+    "pg.progress": {"en": "progress", "bn": "অগ্রগতি"},
+    # the status line
+    "pg.status": {"en": "{state} · step {step} · {rate:.0f} steps/s · {mode}",
+                   "bn": "{state} · স্টেপ {step} · প্রতি সেকেন্ডে {rate:.0f} স্টেপ · {mode}"},
+    "pg.state.idle": {"en": "ready: press Start", "bn": "প্রস্তুত: শুরু চাপো"},
+    "pg.state.running": {"en": "training", "bn": "ট্রেনিং চলছে"},
+    "pg.state.paused": {"en": "paused", "bn": "বিরতিতে"},
+    "pg.state.finished": {"en": "finished", "bn": "শেষ হয়েছে"},
+    "pg.state.stopped": {"en": "stopped", "bn": "থামানো হয়েছে"},
+    "pg.state.error": {"en": "stopped by an error", "bn": "একটি ত্রুটিতে থেমে গেছে"},
+    "pg.mode.thread": {"en": "background thread", "bn": "ব্যাকগ্রাউন্ড থ্রেড"},
+    "pg.mode.poll": {"en": "main thread, polling the widgets", "bn": "মূল থ্রেড, উইজেট পোলিং"},
+    # answers to the learner's requests
+    "pg.msg.next_step": {"en": "{name} = {value}: used from the next step.",
+                          "bn": "{name} = {value}: পরের স্টেপ থেকে কাজ করবে।"},
+    "pg.msg.next_epoch": {"en": "{name} = {value}: takes effect at the next epoch boundary.",
+                           "bn": "{name} = {value}: পরের ইপকের শুরুতে কাজ করবে।"},
+    "pg.msg.at_start": {"en": "{name} = {value}: used when you press Start.",
+                         "bn": "{name} = {value}: শুরু চাপলে কাজ করবে।"},
+    "pg.msg.already_running": {"en": "Already training: there is only one training run at a time. "
+                                      "Pause or Stop it first.",
+                                "bn": "ট্রেনিং তো চলছেই: একসঙ্গে একটাই চলতে পারে। আগে বিরতি দাও বা থামাও।"},
+    "pg.msg.not_running": {"en": "Nothing is training yet: press Start first.",
+                            "bn": "এখনো কিছু ট্রেন হচ্ছে না: আগে শুরু চাপো।"},
+    "pg.msg.already_paused": {"en": "Already paused: press Resume to continue.",
+                               "bn": "বিরতি তো চলছেই: চালিয়ে যেতে আবার চালাও চাপো।"},
+    "pg.msg.not_paused": {"en": "Not paused, so there is nothing to resume.",
+                           "bn": "বিরতিতে নেই, তাই আবার চালানোর কিছু নেই।"},
+    "pg.msg.paused": {"en": "Paused after step {step}. The weights and the optimizer wait as they are.",
+                       "bn": "স্টেপ {step}-এর পরে বিরতি। ওজন আর অপটিমাইজার যেমন ছিল তেমনই অপেক্ষা করছে।"},
+    "pg.msg.stopping": {"en": "Stopping after the current step...", "bn": "এই স্টেপ শেষ হলেই থামছে..."},
+    "pg.msg.not_number": {"en": "{name} must be a number, got {value!r}: not changed.",
+                           "bn": "{name} একটি সংখ্যা হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+    "pg.msg.not_whole": {"en": "{name} must be a whole number, got {value!r}: not changed.",
+                          "bn": "{name} একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+    "pg.msg.out_of_range": {"en": "{name} must be between {low:g} and {high:g}, got {value!r}: not changed.",
+                             "bn": "{name} {low:g} থেকে {high:g}-এর মধ্যে হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+    "pg.msg.bad_optimizer": {"en": "Unknown optimizer {value!r}: choose one of {options}.",
+                              "bn": "অজানা অপটিমাইজার {value!r}: এগুলোর একটি বেছে নাও: {options}।"},
+    "pg.msg.not_bool": {"en": "AMP is on or off (True or False), got {value!r}.",
+                         "bn": "AMP হয় চালু নয়তো বন্ধ (True অথবা False), পাওয়া গেল {value!r}।"},
+    "pg.msg.amp_unavailable": {"en": "Mixed precision helps on CUDA GPUs only; here the device is {device}, "
+                                      "so it stays off.",
+                                "bn": "মিক্সড প্রিসিশন শুধু CUDA GPU-তে কাজে আসে; এখানে ডিভাইস {device}, তাই এটা বন্ধই থাকছে।"},
+    "pg.msg.unknown_control": {"en": "There is no control {name!r}; the controls are: {names}.",
+                                "bn": "{name!r} নামে কোনো কন্ট্রোল নেই; কন্ট্রোলগুলো হলো: {names}।"},
+    "pg.msg.bad_mode": {"en": "mode must be 'auto', 'thread' or 'poll', got {value!r}.",
+                         "bn": "mode হতে হবে 'auto', 'thread' অথবা 'poll'; পাওয়া গেল {value!r}।"},
+    "pg.msg.error": {"en": "Training stopped by an error: {reason}. The model and the history are kept.",
+                      "bn": "একটি ত্রুটিতে ট্রেনিং থেমে গেছে: {reason}। মডেল আর হিস্ট্রি রাখা আছে।"},
+    "pg.msg.no_poll": {"en": "Poll mode needs a Jupyter kernel with ipykernel 6 (as on Colab) and the jupyter-ui-poll "
+                              "package; here the controls are read only at Start. Use mode='thread'.",
+                        "bn": "পোল মোডের জন্য ipykernel 6 (Colab-এর মতো) সহ Jupyter কার্নেল আর jupyter-ui-poll প্যাকেজ "
+                              "দরকার; এখানে কন্ট্রোলগুলো শুধু শুরুতে পড়া হবে। mode='thread' ব্যবহার করো।"},
+    # lines in the log
+    "pg.log.optimizer": {"en": "Epoch {epoch}: optimizer {old} -> {new} at a clean boundary (step {step}); "
+                                "its state (momentum, Adam's averages) starts fresh.",
+                          "bn": "ইপক {epoch}: অপটিমাইজার {old} -> {new}, একটি পরিষ্কার সীমানায় (স্টেপ {step}); "
+                                "এর অবস্থা (মোমেন্টাম, Adam-এর গড়) নতুন করে শুরু হলো।"},
+    "pg.log.amp": {"en": "Epoch {epoch}: mixed precision {value}.", "bn": "ইপক {epoch}: মিক্সড প্রিসিশন {value}।"},
+    "pg.log.epochs": {"en": "This run now trains {value} epochs.", "bn": "এই রানে এখন {value}টি ইপক ট্রেন হবে।"},
+    "pg.log.finished": {"en": "Finished after step {steps}. pg.model and pg.history are ready for the next cell.",
+                         "bn": "স্টেপ {steps}-এর পরে শেষ হলো। pg.model আর pg.history পরের সেলের জন্য তৈরি।"},
+    "pg.log.stopped": {"en": "Stopped after step {step}. The model and the history are kept (pg.model, pg.history).",
+                        "bn": "স্টেপ {step}-এর পরে থামানো হলো। মডেল আর হিস্ট্রি রাখা আছে (pg.model, pg.history)।"},
+    "pg.log.nonfinite": {"en": "Stopped: the loss became {loss} at step {step}. The learning rate is too high; "
+                                "lower it "
+                                "and press Start (the history is kept).",
+                          "bn": "থামানো হলো: স্টেপ {step}-এ লস {loss} হয়ে গেছে। লার্নিং রেট বেশি বড়; কমিয়ে আবার "
+                                "শুরু চাপো (হিস্ট্রি রাখা আছে)।"},
+    # the chart
+    "pg.chart.title": {"en": "Loss per step; dashed lines: your changes",
+                        "bn": "প্রতি স্টেপে লস; ড্যাশ দেওয়া রেখা: তোমার পরিবর্তন"},
+    "pg.chart.loss": {"en": "loss per step", "bn": "প্রতি স্টেপে লস"},
+    "pg.chart.train_acc": {"en": "train accuracy", "bn": "ট্রেন সঠিকতা"},
+    "pg.chart.val_acc": {"en": "validation accuracy", "bn": "ভ্যালিডেশন সঠিকতা"},
+}
 
-    playground = Playground(**options)
-    display(playground.widget)
-    return playground
+register(MESSAGES)
 
-
-__all__ = ["Playground", "PlaygroundHistory", "default_mode", "draw_chart", "show"]
+__all__ = ["Playground", "PlaygroundHistory", "default_mode", "draw_chart"]

@@ -60,7 +60,7 @@ def record_grad_norms(optimizer):
 
 def test_auto_on_a_cpu_is_off_and_says_why_once(capsys):
     precision = resolve_amp("auto", CPU)
-    assert not precision.enabled and precision.dtype is None and precision.scaler is None
+    assert precision.dtype is None and not precision.scaled and precision.make_scaler() is None
     assert precision.device_type == "cpu"
     assert "Mixed precision is off on cpu" in capsys.readouterr().out
     resolve_amp("auto", CPU)
@@ -74,7 +74,7 @@ def test_the_auto_message_follows_the_language(capsys):
 
 def test_true_on_a_cpu_is_bfloat16_autocast_without_a_scaler(capsys):
     precision = resolve_amp(True, CPU)
-    assert precision.enabled and precision.dtype == torch.bfloat16 and precision.scaler is None
+    assert precision.dtype == torch.bfloat16 and not precision.scaled
     assert "bfloat16" in capsys.readouterr().out  # it warns that this is usually slower on a CPU
     with precision.autocast():
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.bfloat16
@@ -83,7 +83,7 @@ def test_true_on_a_cpu_is_bfloat16_autocast_without_a_scaler(capsys):
 @pytest.mark.parametrize("device", ["cpu", "cuda", "mps"])
 def test_false_is_full_float32_everywhere(device, capsys):
     precision = resolve_amp(False, torch.device(device))
-    assert not precision.enabled and precision.scaler is None and precision.device_type == device
+    assert precision.dtype is None and not precision.scaled and precision.device_type == device
     with precision.autocast():
         assert (torch.ones(2, 2) @ torch.ones(2, 2)).dtype == torch.float32
     assert capsys.readouterr().out == ""
@@ -91,7 +91,7 @@ def test_false_is_full_float32_everywhere(device, capsys):
 
 def test_true_on_mps_is_float16_without_a_scaler():
     precision = resolve_amp(True, torch.device("mps"))
-    assert precision.dtype == torch.float16 and precision.scaler is None
+    assert precision.dtype == torch.float16 and not precision.scaled
 
 
 @pytest.mark.parametrize("value", ["fast", "true", "", None, 1, 0, 2, [True]])
@@ -144,20 +144,19 @@ def test_fit_with_amp_true_on_a_cpu_trains(small_digits):
 
 
 def test_with_a_scaler_gradients_are_unscaled_then_clipped(small_digits):
-    """Scaler + max_grad_norm: clip the true gradients (unscale_ first); the first good step sets `stepped`."""
+    """Scaler + max_grad_norm: clip the true gradients (unscale_ first), never the scaled ones."""
     torch.manual_seed(0)
     model = tiny_mlp()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     norms = record_grad_norms(optimizer)
-    precision = Precision(device_type="cpu", dtype=torch.bfloat16, scaler=torch.amp.GradScaler("cpu"))
-    assert not precision.stepped
+    precision = Precision(device_type="cpu", dtype=torch.bfloat16, scaled=True)
+    scaler = precision.make_scaler()
     loss, _ = train_one_epoch(model, CPU, loader(small_digits, n=128), optimizer, nn.CrossEntropyLoss(), log=quiet,
-                              precision=precision, max_grad_norm=0.1)
-    assert precision.stepped
+                              precision=precision, scaler=scaler, max_grad_norm=0.1)
     assert len(norms) == 4  # no step was skipped
     assert all(norm <= 0.1 + 1e-5 for norm in norms), norms  # scaled by 65536, they would be far above
     assert max(norms) > 0.1 - 1e-3
-    assert precision.scaler.get_scale() == 65536.0
+    assert scaler.get_scale() == 65536.0
     assert all(torch.isfinite(p).all() for p in model.parameters())
 
 
@@ -173,25 +172,25 @@ def test_a_per_batch_scheduler_waits_for_the_first_step_the_scaler_lets_through(
     norms = record_grad_norms(optimizer)
     scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=100)
     scaler = torch.amp.GradScaler("cpu", init_scale=2.0**127)
-    precision = Precision(device_type="cpu", dtype=torch.bfloat16, scaler=scaler)
+    precision = Precision(device_type="cpu", dtype=torch.bfloat16, scaled=True)
     one_batch = loader(small_digits, n=32)
     before = [p.detach().clone() for p in model.parameters()]
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         train_one_epoch(model, CPU, one_batch, optimizer, criterion, log=quiet,
-                        precision=precision, scheduler=scheduler)
-        assert norms == [] and not precision.stepped  # skipped: inf gradients
+                        precision=precision, scaler=scaler, scheduler=scheduler)
+        assert norms == []  # skipped: inf gradients
         assert scheduler.last_epoch == 0
-        assert precision.scaler.get_scale() == 2.0**126
+        assert scaler.get_scale() == 2.0**126
         assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
 
         for _ in range(60):  # each skip halves the scale until the gradients fit in float32
             train_one_epoch(model, CPU, one_batch, optimizer, criterion, log=quiet,
-                            precision=precision, scheduler=scheduler)
-            if precision.stepped:
+                            precision=precision, scaler=scaler, scheduler=scheduler)
+            if norms:
                 break
-    assert precision.stepped and len(norms) == 1
+    assert len(norms) == 1
     assert scheduler.last_epoch == 1  # stepped with the optimizer's first real step, not before
     assert not [w for w in caught if "lr_scheduler.step()" in str(w.message)]
 
@@ -237,5 +236,5 @@ def test_on_cuda_the_loop_does_not_sync_between_log_lines(small_digits):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_true_on_cuda_is_float16_with_a_scaler():
     precision = resolve_amp(True, torch.device("cuda"))
-    assert precision.dtype == torch.float16 and isinstance(precision.scaler, torch.amp.GradScaler)
+    assert precision.dtype == torch.float16 and isinstance(precision.make_scaler(), torch.amp.GradScaler)
     assert resolve_amp("auto", torch.device("cuda")).dtype == torch.float16

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import course
+from tools import course
 
 ROOT = course.ROOT
 LESSON = """---
@@ -131,3 +131,55 @@ def test_committed_notebook_is_executed_and_clean(path: Path):
         assert output.get("name") != "stderr", f"stderr output: {text[:200]}"
         for marker in ("Warning", "Traceback"):
             assert marker not in text, text[:300]
+
+
+ENGLISH_CELL = '''\
+def report(values, name="loss"):
+    """Print the mean of values."""
+    scores = {"train": 1.5}  # a dict key
+    print(f"mean {name}: {sum(values) / len(values):.2f}", scores["train"])
+    assert values, "no values"
+'''
+
+
+@pytest.mark.parametrize("bengali", [
+    ENGLISH_CELL,
+    ENGLISH_CELL.replace("# a dict key", "# একটি dict key"),                      # a comment in Bengali
+    ENGLISH_CELL.replace("Print the mean of values.", "values-এর গড় ছাপে।"),    # a docstring in Bengali
+    ENGLISH_CELL.replace('f"mean {name}', 'f"গড় {name}'),                        # a label, same expressions
+    ENGLISH_CELL.replace('"loss"', '"লস"'),                                      # a default label
+    "# বাংলা মন্তব্য\n" + ENGLISH_CELL.replace("  # a dict key", ""),              # comments added or removed
+], ids=["same", "comment", "docstring", "label", "default", "comment-lines"])
+def test_bengali_comments_and_labels_are_the_same_code(bengali):
+    assert course.code_differences(ENGLISH_CELL, bengali) == []
+
+
+@pytest.mark.parametrize("bengali", [
+    ENGLISH_CELL.replace("scores =", "score ="),                                  # an identifier
+    ENGLISH_CELL.replace("1.5", "2.5"),                                           # a number
+    ENGLISH_CELL.replace("sum(values) / len", "sum(values) * len"),               # an operator
+    ENGLISH_CELL.replace("Print the mean of values.", "Prints the mean."),        # English for English
+    ENGLISH_CELL.replace(':.2f}"', ':.3f}"'),                                     # an f-string's format
+    ENGLISH_CELL.replace("{name}:", "{name.upper()}: গড়"),                        # an f-string's expression
+    ENGLISH_CELL.replace('"no values"', '"কোনো মান নেই"'),                        # an assertion
+    ENGLISH_CELL.replace('{"train"', '{"ট্রেন"'),                                 # a dict key
+    ENGLISH_CELL.replace('scores["train"]', 'scores["ট্রেন"]'),                   # a subscript
+    ENGLISH_CELL + "print(1)\n",                                                  # more code
+], ids=["identifier", "number", "operator", "english-string", "format", "expression", "assert",
+        "dict-key", "subscript", "more-code"])
+def test_parity_catches_changed_code(bengali):
+    assert course.code_differences(ENGLISH_CELL, bengali)
+
+
+def test_translated_label_keeps_the_mini_course_in_step(mini):
+    en = mini / "lessons_en" / "99_demo.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("print(x)", 'print("sum:", x)  # the answer'),
+                  encoding="utf-8")
+    write_bn(mini, sha="0")
+    bn = mini / "lessons_bn" / "99_demo.md"
+    bn.write_text(bn.read_text(encoding="utf-8").replace("print(x)", 'print("যোগফল:", x)  # উত্তর'),
+                  encoding="utf-8")
+    course.stamp(mini, "99_demo")
+    assert not any("code cells differ" in p for p in course.check(mini))
+    bn.write_text(bn.read_text(encoding="utf-8").replace('"যোগফল:"', '"total:"'), encoding="utf-8")
+    assert any("code cells differ" in p for p in course.check(mini))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import course
+from tools import course
 
 GLOSSARY = course.ROOT / "lessons_bn" / "GLOSSARY.md"
 BENGALI = re.compile("[\u0980-\u09ff]")

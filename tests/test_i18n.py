@@ -1,4 +1,4 @@
-"""helpers.i18n: every message exists in both languages with the same placeholders (lesson 01)."""
+"""helpers.i18n: one registry of every message, each in both languages with the same placeholders (lesson 01)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import string
 import pytest
 
 from helpers import i18n
-from helpers.i18n import LANGUAGES, MESSAGES, get_language, set_language, t
+from helpers.i18n import LANGUAGES, get_language, register, set_language, t
 
 BENGALI = re.compile("[\u0980-\u09ff]")
-# Keys whose Bengali text may legitimately be a technical token with no Bengali letters
-# (e.g. a bare "Tensor"). None today: every message reads as a Bengali sentence or word.
-TECHNICAL_KEYS: set[str] = set()
+LATIN_WORD = re.compile("[A-Za-z]{2,}")
+ALL = i18n.all_messages()  # every owner imported: the core, the doctor, exercises, lessons, playground, ...
+# Messages that are a line of code, the same in both languages (the doctor's one-line fixes).
+CODE_KEYS = {"doc.bce_int_targets.fix", "doc.float_class_targets.fix", "doc.onehot_targets.fix",
+             "doc.target_extra_dim.fix"}
 
 
 def fields(text: str) -> list[tuple[str, str | None, str]]:
@@ -21,50 +23,60 @@ def fields(text: str) -> list[tuple[str, str | None, str]]:
     return [(name, conv, spec) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_key_has_both_languages_with_text(key):
-    assert set(MESSAGES[key]) == set(LANGUAGES)
-    for lang in LANGUAGES:
-        assert isinstance(MESSAGES[key][lang], str) and MESSAGES[key][lang].strip()
+def words(text: str) -> str:
+    """The text without its placeholders, code spans and code-like names: what a reader reads as language."""
+    text = re.sub(r"\{[^{}]*\}|`[^`]*`", "", text)
+    return re.sub(r"\b\w+[._(=]\w*[\w.()=,'\"]*|\b[A-Z][A-Za-z0-9]*\b", "", text)
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_placeholders_match_between_languages(key):
-    en, bn = (fields(MESSAGES[key][lang]) for lang in ("en", "bn"))
-    assert {f[0] for f in en} == {f[0] for f in bn}
-    # Same conversion and format spec too: '{loss:.4f}' must not become '{loss}' in one language.
-    assert sorted(en) == sorted(bn)
+def test_every_owner_registers_messages_and_keys_name_their_owner():
+    assert len(ALL) > 300
+    for key in ALL:
+        assert i18n.owner(key) in (*i18n.OWNERS.values(), "helpers.lessons", "helpers.i18n"), key
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_bengali_is_bengali_and_english_is_not(key):
-    if key not in TECHNICAL_KEYS:
-        assert BENGALI.search(MESSAGES[key]["bn"]), f"{key}: Bengali text has no Bengali letters"
-    assert not BENGALI.search(MESSAGES[key]["en"]), f"{key}: English text contains Bengali"
-
-
-def test_technical_keys_exist():
-    assert TECHNICAL_KEYS <= set(MESSAGES)
-
-
-def test_every_message_formats_with_its_own_fields():
-    for key, texts in MESSAGES.items():
+@pytest.mark.parametrize("key", sorted(ALL))
+def test_message(key):
+    """Both languages, with text; the same placeholders (name, conversion, format spec); each in its script."""
+    texts = ALL[key]
+    assert set(texts) == set(LANGUAGES)
+    assert all(isinstance(text, str) and text.strip() for text in texts.values())
+    en, bn = fields(texts["en"]), fields(texts["bn"])
+    assert sorted(en) == sorted(bn), "'{loss:.4f}' must not become '{loss}' in one language"
+    assert not BENGALI.search(texts["en"]), "English text contains Bengali"
+    if key in CODE_KEYS:
+        assert texts["en"] == texts["bn"] and "=" in texts["en"], "a code line, the same in both languages"
+    elif LATIN_WORD.search(words(texts["en"])):  # the English says something in words: so must the Bengali
+        assert BENGALI.search(texts["bn"]), "Bengali text has no Bengali letters"
+    if key != "lang.unknown":  # its {lang} clashes with t()'s own `lang`; check_language formats it directly
+        assert not {f[0] for f in en} & {"key", "lang"}, "a placeholder named like a parameter of t()"
         for lang in LANGUAGES:
-            # An int where the spec asks for one ('5d'), else a float (fits '.4f', '.1%' and no spec).
+            # An int where the spec asks for one ('5d'), else a float (fits '.4f', '.1%', '.0e' and no spec).
             values = {name: 3 if spec.endswith("d") else 0.5 for name, _, spec in fields(texts[lang])}
-            if key == "lang.unknown":  # its {lang} clashes with t()'s own `lang`; check_language formats it directly
-                text = texts[lang].format(**values)
-            else:
-                text = t(key, lang, **values)
-            assert "{" not in text and "}" not in text, (key, lang)
+            assert "{" not in t(key, lang, **values)
 
 
-def test_placeholders_do_not_shadow_parameters_of_t():
-    """A placeholder named `key` or `lang` could never be filled through t(); only lang.unknown may use one."""
-    for key, texts in MESSAGES.items():
-        names = {f[0] for f in fields(texts["en"])}
-        if key != "lang.unknown":
-            assert not names & {"key", "lang"}, key
+def test_a_key_defined_twice_is_refused():
+    with pytest.raises(ValueError, match="defined twice"):
+        register({"plot.loss": {"en": "loss", "bn": "লস"}})
+    assert t("plot.loss", "bn") == "লস"  # the registry is unchanged
+
+
+def test_an_unknown_key_is_a_key_error_and_not_known():
+    with pytest.raises(KeyError):
+        t("plot.no_such_label")
+    assert not i18n.known("plot.no_such_label") and not i18n.known("nosuchowner.x")
+    assert i18n.known("plot.loss") and i18n.known("doc.none") and i18n.known("ex.right")
+
+
+def test_a_lookup_imports_the_owner_on_first_use():
+    import subprocess
+    import sys
+
+    code = ("import sys, helpers.i18n as i; print('helpers.doctor' in sys.modules); "
+            "i.t('doc.none'); print('helpers.doctor' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "True"], result.stderr
 
 
 def test_set_and_get_language_round_trip():

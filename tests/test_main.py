@@ -14,7 +14,7 @@ from helpers.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
 UTF8_ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-HISTORY_KEYS = {"train_loss", "train_acc", "val_loss", "val_acc", "seconds"}
+HISTORY_KEYS = {"epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr", "seconds"}
 
 
 def test_demo_in_english(capsys):

@@ -43,7 +43,7 @@ def test_runs_the_loop_and_keeps_everything(small_digits):
     assert history.steps == 12 and len(history.epochs["epoch"]) == 3 and history.epoch_end_steps == [4, 8, 12]
     assert history.batch_size == [64] * 12 and history.lr == [1e-2] * 12
     assert any(not torch.equal(a, b) for a, b in zip(before, pg.model.parameters()))
-    assert pg.history.log[-1] == t("l10.log.finished", "en", steps=12)
+    assert pg.history.log[-1] == t("pg.log.finished", "en", steps=12)
     assert pg.chart_png().startswith(b"\x89PNG")
 
 
@@ -95,7 +95,7 @@ def test_pause_resume_stop_keep_model_and_history(small_digits):
     assert pg.stop() and pg.wait(30)
     steps = pg.history.steps
     assert not pg.running and steps >= frozen + 2
-    assert pg.history.log[-1] == t("l10.log.stopped", "en", step=steps)
+    assert pg.history.log[-1] == t("pg.log.stopped", "en", step=steps)
     # Start again: the same model goes on and the history grows
     model = pg.model
     assert pg.start(epochs=1) and pg.wait(30)
@@ -108,7 +108,7 @@ def test_start_twice_gives_one_thread(small_digits):
     assert not pg.start()
     pg.buttons["start"].click()
     assert sum(thread.name == "playground" for thread in threading.enumerate()) == 1 and pg.runs == 1
-    assert t("l10.msg.already_running", "en") in pg.status.value
+    assert t("pg.msg.already_running", "en") in pg.status.value
     pg.stop()
     pg.wait(30)
 
@@ -116,15 +116,15 @@ def test_start_twice_gives_one_thread(small_digits):
 @pytest.mark.parametrize("lang", ["en", "bn"])
 def test_invalid_input_is_refused_with_a_message(small_digits, lang):
     pg = tiny_playground(small_digits, mode="thread", lang=lang)
-    name = t("l10.batch_size", lang)
+    name = t("pg.batch_size", lang)
     pg.buttons["stop"].click()  # Stop before Start
-    assert t("l10.msg.not_running", lang) in pg.status.value
+    assert t("pg.msg.not_running", lang) in pg.status.value
     assert not pg.pause() and not pg.resume()
     pg.controls["batch_size"].value = "abc"
-    assert t("l10.msg.not_whole", lang, name=name, value="abc") in pg.status.value.replace("&#x27;", "'")
+    assert t("pg.msg.not_whole", lang, name=name, value="abc") in pg.status.value.replace("&#x27;", "'")
     assert pg.controls["batch_size"].value == "64" and pg.settings["batch_size"] == 64  # reverted
     pg.controls["batch_size"].value = "0"
-    assert t("l10.msg.out_of_range", lang, name=name, value="0", low=1, high=256) in pg.status.value.replace(
+    assert t("pg.msg.out_of_range", lang, name=name, value="0", low=1, high=256) in pg.status.value.replace(
         "&#x27;", "'")
     assert not pg.set(lr=-1) and not pg.set(lr=5) and not pg.set(log_interval=2.5) and not pg.set(optimizer="Lion")
     assert not pg.set(amp=True)  # on a CPU

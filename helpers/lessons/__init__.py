@@ -1,8 +1,8 @@
 """What belongs to one lesson only: its plot labels and its exercises, one module per lesson.
 
 Each `lNN.py` has MESSAGES (key -> {"en": ..., "bn": ...}: labels for `helpers.t` and the
-exercises' texts) and CHECKERS (exercise id -> checker, see helpers.exercises). This package
-collects them all, so adding a lesson never touches a shared table.
+exercises' texts), registered with helpers.i18n, and CHECKERS (exercise id -> checker, see
+helpers.exercises). This package collects them all, so adding a lesson never touches a shared table.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-MESSAGES: dict[str, dict[str, str]] = {}
+from ..i18n import register
+
 CHECKERS: dict[str, Callable[[Any], Any]] = {}
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     _module = importlib.import_module(f"{__name__}.{_info.name}")
-    MESSAGES.update(getattr(_module, "MESSAGES", {}))
+    register(getattr(_module, "MESSAGES", {}))
     CHECKERS.update(getattr(_module, "CHECKERS", {}))

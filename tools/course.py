@@ -1,26 +1,38 @@
 """The lesson pipeline: Markdown lessons in two languages -> executed notebooks (README: how the course is built).
 
-    python -m helpers.course check              # twins, identical code, fresh translations, notebooks up to date
-    python -m helpers.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME.ipynb
-    python -m helpers.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
+A tool for building the course, kept out of the installed `helpers` package.
+
+    python -m tools.course check              # twins, the same code, fresh translations, notebooks up to date
+    python -m tools.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME.ipynb
+    python -m tools.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
 
 A Bengali lesson's front matter records the hash of the English lesson it translates
 (`translation_of.sha256`); when the English changes, `check` fails until the Bengali
 is updated and stamped again.
+
+The twins' code is the same code: token for token identical once comments are set aside,
+except that a Bengali lesson may replace an English string literal (a printed label, a
+docstring) by one written in Bengali. Strings in assertions, dict keys, subscripts and the
+expressions inside f-strings never change (`code_differences`).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import hashlib
 import os
 import re
 import sys
 import tempfile
+import tokenize
 from pathlib import Path
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "bn")
@@ -91,6 +103,102 @@ def _code(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "code"]
 
 
+BENGALI = re.compile("[\u0980-\u09ff]")
+_SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING}
+_FSTRING_START, _FSTRING_END = getattr(tokenize, "FSTRING_START", None), getattr(tokenize, "FSTRING_END", None)
+
+
+def _tokens(source: str) -> list[tuple[str, str, bool, int]]:
+    """(kind, text, protected, line) of every token but comments; an f-string is one 'STRING' token.
+
+    protected: a string that must never be translated (in an assert, a dict key, a subscript).
+    """
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    absolute = lambda pos: offsets[pos[0] - 1] + pos[1]  # noqa: E731
+    raw = [t for t in tokenize.generate_tokens(iter(lines).__next__) if t.type not in _SKIPPED]
+    merged, i = [], 0
+    while i < len(raw):  # Python 3.12+ splits f-strings into parts: put each back together
+        tok = raw[i]
+        if _FSTRING_START is not None and tok.type == _FSTRING_START:
+            depth, j = 0, i
+            while True:
+                depth += {_FSTRING_START: 1, _FSTRING_END: -1}.get(raw[j].type, 0)
+                if depth == 0:
+                    break
+                j += 1
+            merged.append(("STRING", source[absolute(tok.start):absolute(raw[j].end)], tok.start[0]))
+            i = j + 1
+            continue
+        merged.append((tokenize.tok_name[tok.type], tok.string, tok.start[0]))
+        i += 1
+    out, brackets, in_assert = [], [], False
+    for k, (kind, text, line) in enumerate(merged):
+        if kind == "NAME" and text == "assert" and (k == 0 or merged[k - 1][0] in ("NEWLINE", "INDENT", "DEDENT")
+                                                    or merged[k - 1][1] == ";"):
+            in_assert = True
+        elif kind == "NEWLINE" or text == ";":
+            in_assert = False
+        protected = False
+        if kind == "STRING":
+            after = merged[k + 1][1] if k + 1 < len(merged) else ""
+            protected = in_assert or (brackets[-1:] == ["{"] and after == ":") or brackets[-1:] == ["subscript"]
+        if kind == "OP" and text in "([{":
+            before = merged[k - 1] if k else ("", "", 0)
+            subscript = text == "[" and (before[0] in ("NAME", "STRING") or before[1] in (")", "]"))
+            brackets.append("subscript" if subscript else text)
+        elif kind == "OP" and text in ")]}" and brackets:
+            brackets.pop()
+        out.append((kind, text, protected, line))
+    return out
+
+
+def _string_parts(text: str) -> tuple[str, list[str]]:
+    """A string literal's text and, for an f-string, the dump of every {expression} in it."""
+    node = ast.parse(text.strip(), mode="eval").body
+    if isinstance(node, ast.JoinedStr):
+        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        return literal, [ast.dump(v) for v in node.values if not isinstance(v, ast.Constant)]
+    return (node.value if isinstance(node.value, str) else repr(node.value)), []
+
+
+def code_differences(english: str, bengali: str) -> list[str]:
+    """How the Bengali twin of a code cell departs from the English one; empty when it is the same code.
+
+    Allowed: other comments, and an English string literal replaced by one written in Bengali
+    (same f-string expressions). Anything else (a name, a number, an operator, a string in an
+    assert, a dict key or subscript, an English string replaced by another) is a difference.
+    """
+    if english == bengali:
+        return []
+    try:
+        en, bn = _tokens(english), _tokens(bengali)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return ["not valid Python, and not byte-for-byte identical"]
+    for (kind, text, protected, line), (bkind, btext, _, bline) in zip(en, bn):
+        if (kind, text) == (bkind, btext):
+            continue
+        where = f"line {line} {text!r} / line {bline} {btext!r}"
+        if kind != "STRING" or bkind != "STRING":
+            return [f"the code differs at {where}"]
+        if protected:
+            return [f"a string in an assert, a dict key or a subscript differs at {where}"]
+        try:
+            (literal, expressions), (bliteral, bexpressions) = _string_parts(text), _string_parts(btext)
+        except SyntaxError:
+            return [f"a string that does not parse differs at {where}"]
+        if expressions != bexpressions:
+            return [f"the expressions of an f-string differ at {where}"]
+        if BENGALI.search(literal) or not BENGALI.search(bliteral):
+            return [f"only an English string may differ, and only by a Bengali one: {where}"]
+    if len(en) != len(bn):
+        extra = (en if len(en) > len(bn) else bn)[min(len(en), len(bn))]
+        return [f"one twin has more code, from line {extra[3]} {extra[1]!r}"]
+    return []
+
+
 def _shape(nb) -> list[str]:
     """Cell types in order, with the heading level of each Markdown cell that starts with one."""
     shape = []
@@ -112,22 +220,28 @@ def check(root: Path = ROOT) -> list[str]:
             problems.append(f"{name}: no {'/'.join(missing)} twin")
             continue
         en, bn = (read_lesson(root, lang, name) for lang in LANGS)
-        if _code(en) != _code(bn):
-            problems.append(f"{name}: code cells differ between the English and Bengali lessons")
+        en_code, bn_code = _code(en), _code(bn)
+        if len(en_code) != len(bn_code):
+            problems.append(f"{name}: code cells differ between the English and Bengali lessons "
+                            f"({len(en_code)} against {len(bn_code)} cells)")
+        for i, (en_cell, bn_cell) in enumerate(zip(en_code, bn_code), start=1):
+            for difference in code_differences(en_cell, bn_cell):
+                problems.append(f"{name}: code cells differ between the English and Bengali lessons "
+                                f"(code cell {i}: {difference})")
         if _shape(en) != _shape(bn):
             problems.append(f"{name}: cell order or headings are not parallel")
         recorded = bn.metadata.get("translation_of", {}).get("sha256")
         if recorded != source_hash(paths["en"]):
             problems.append(f"{name}: the Bengali lesson translates an older English version "
-                            f"(recorded {recorded}); update it, then run: python -m helpers.course stamp {name}")
+                            f"(recorded {recorded}); update it, then run: python -m tools.course stamp {name}")
         for lang in LANGS:
             path = notebook_path(root, lang, name)
             if not path.exists():
-                problems.append(f"{name}: {path.relative_to(root)} is missing; run: python -m helpers.course build {name}")
+                problems.append(f"{name}: {path.relative_to(root)} is missing; run: python -m tools.course build {name}")
             elif [c.source for c in nbformat.read(path, as_version=4).cells] != [
                 c.source for c in generate(root, lang, name).cells
             ]:
-                problems.append(f"{name}: {path.relative_to(root)} is stale; run: python -m helpers.course build {name}")
+                problems.append(f"{name}: {path.relative_to(root)} is stale; run: python -m tools.course build {name}")
     return problems
 
 
@@ -169,7 +283,7 @@ def stamp(root: Path, name: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.course", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("check", "build", "stamp"))
     parser.add_argument("names", nargs="*", help="lessons, e.g. 02_training_loop (default: all)")
