@@ -18,6 +18,7 @@ import torch
 from .i18n import t
 
 _said_once: set[str] = set()
+_FLOAT32 = contextlib.nullcontext()  # reusable, unlike torch.autocast, which is made anew each time
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Precision:
     def autocast(self):
         """The context the forward pass and the loss run in."""
         if self.dtype is None:
-            return contextlib.nullcontext()
+            return _FLOAT32  # one shared do-nothing context: the loop enters it every step
         return torch.autocast(device_type=self.device_type, dtype=self.dtype)
 
     def make_scaler(self) -> torch.amp.GradScaler | None:

@@ -571,6 +571,50 @@ def test_early_stopping_stops_and_restores_the_best_weights(small_digits, val_da
     assert "Restored the best weights, from epoch 2" in out
 
 
+def test_resuming_with_other_early_stopping_settings_uses_the_new_ones_and_says_so(
+        small_digits, val_data, tmp_path, capsys):
+    """Stopped by patience 2 after epoch 4; resumed with patience 4, the run goes on and keeps the saved count."""
+    torch.manual_seed(0)
+    model = tiny_mlp()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    train, val = loaders(small_digits, val_data)
+    checkpoint = tmp_path / "ck.pt"
+    fit(model, train, val, epochs=8, optimizer=optimizer, criterion=ScriptedValidation(model, [1.0, 0.5, 0.49, 0.48]),
+        device="cpu", early_stopping=EarlyStopping(patience=2, min_delta=0.05), checkpoint=checkpoint, progress=False)
+    capsys.readouterr()
+
+    patient = EarlyStopping(patience=4, min_delta=0.05)
+    criterion = ScriptedValidation(model, [0.1, 0.1, 0.1, 0.1])  # epochs 5-8: one improvement, then none
+    history = fit(model, train, val, epochs=8, optimizer=optimizer, criterion=criterion, device="cpu",
+                  early_stopping=patient, checkpoint=checkpoint, resume=True, progress=False)
+
+    out = capsys.readouterr().out
+    assert "not the checkpoint's: patience 2 → 4" in out
+    assert history["epoch"] == [1, 2, 3, 4, 5, 6, 7, 8]  # patience 2 would have stopped at once
+    assert patient.patience == 4 and patient.min_delta == 0.05  # the call's settings, not the checkpoint's
+    assert patient.best_epoch == 5 and patient.bad_epochs == 3 and not patient.should_stop
+    assert load_checkpoint(checkpoint)["early_stopping"]["settings"]["patience"] == 4
+
+
+def test_an_early_stopping_with_another_monitor_recounts_its_state_from_the_history():
+    history = {"epoch": [1, 2, 3, 4], "val_loss": [1.0, 0.8, 0.9, 0.95], "val_acc": [0.5, 0.7, 0.6, 0.75]}
+    by_loss = EarlyStopping(patience=2)
+    for epoch, value in zip(history["epoch"], history["val_loss"]):
+        by_loss.update(value, epoch)
+    assert by_loss.should_stop and by_loss.best_epoch == 2
+
+    by_accuracy = EarlyStopping(patience=2, monitor="val_acc", mode="max", min_delta=0.1)
+    changed = by_accuracy.load_state_dict(by_loss.state_dict(), history=history)
+    assert changed == {"monitor": ("val_loss", "val_acc"), "mode": ("min", "max"), "min_delta": (0.0, 0.1)}
+    # 0.5 best; 0.7 beats it by more than 0.1; 0.6 and 0.75 do not beat 0.7 by more than 0.1
+    assert (by_accuracy.best, by_accuracy.best_epoch, by_accuracy.bad_epochs) == (0.7, 2, 2)
+    assert by_accuracy.should_stop
+
+    same = EarlyStopping(patience=2)
+    assert same.load_state_dict(by_loss.state_dict(), history=history) == {}
+    assert (same.best, same.best_epoch, same.bad_epochs) == (0.8, 2, 2)
+
+
 # --- 10. the pre-flight check uses no random numbers --------------------------------------------
 
 
