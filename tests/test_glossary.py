@@ -70,3 +70,27 @@ def test_bengali_lesson_introduces_terms_in_bengali(name):
 def test_rule_catches_a_bare_english_term():
     assert first_use_problems("এখানে gradient হিসাব হয়।")
     assert not first_use_problems("এখানে গ্রেডিয়েন্ট (gradient) হিসাব হয়। পরে gradient আবার।")
+
+
+# The numerals rule of GLOSSARY.md: Latin digits for values, printed numbers and formulas, Bengali
+# digits only for counts in running prose, never both in one sentence. Lessons 02, 07 and 10 do not
+# follow it yet; add them here once they do.
+NUMERALS_RULE = ["01_setup", "03_validation", "04_losses", "05_optimizers", "06_schedulers", "08_checkpoints",
+                 "09_metrics_troubleshooting"]
+
+
+def mixed_numerals(text: str) -> list[str]:
+    """Sentences of Bengali prose that write numbers in both scripts (names like F1 or float32 do not count)."""
+    text = re.sub(r"\([^()]*[A-Za-z][^()]*\)", " ", text)  # English glosses
+    text = re.sub(r"[A-Za-z_]+[0-9]+|[0-9]*[A-Za-z_]+[0-9]*", " ", text)
+    return [s.strip() for s in re.split(r"[।\n|?!]", text) if re.search("[০-৯]", s) and re.search("[0-9]", s)]
+
+
+@pytest.mark.parametrize("name", NUMERALS_RULE, ids=str)
+def test_bengali_lesson_keeps_one_script_per_sentence(name):
+    assert mixed_numerals(prose(course.lesson_dir(course.ROOT, "bn") / f"{name}.md")) == []
+
+
+def test_numerals_rule_catches_a_mixed_sentence():
+    assert mixed_numerals("লস থেকে যায় ২৫-এর কাছে, কারণ ≈ 27.6।")
+    assert not mixed_numerals("৩টি ছবি। লস 0.25। F1 স্কোর ৩টি ক্লাসে।")

@@ -5,6 +5,7 @@ A tool for building the course, kept out of the installed `helpers` package.
     python -m tools.course check              # twins, the same code, fresh translations, notebooks up to date
     python -m tools.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME.ipynb
     python -m tools.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
+    python -m tools.course slides [NAME ...]  # reveal.js decks from the executed notebooks: slides/{en,bn}/
 
 A Bengali lesson's front matter records the hash of the English lesson it translates
 (`translation_of.sha256`); when the English changes, `check` fails until the Bengali
@@ -87,7 +88,9 @@ def generate(root: Path, lang: str, name: str):
         nbformat.v4.new_markdown_cell(f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({badge})"),
         nbformat.v4.new_code_cell(SETUP_CODE.format(lang=lang, **config), metadata={"tags": [SETUP_TAG]}),
     ]
-    nb.cells = cells + nb.cells
+    from tools.slides import is_notes
+
+    nb.cells = cells + [c for c in nb.cells if not is_notes(c)]  # speaker notes go to the slides only
     nb.metadata.pop("jupytext", None)
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):
@@ -224,7 +227,8 @@ def check(root: Path = ROOT) -> list[str]:
         if len(en_code) != len(bn_code):
             problems.append(f"{name}: code cells differ between the English and Bengali lessons "
                             f"({len(en_code)} against {len(bn_code)} cells)")
-        for i, (en_cell, bn_cell) in enumerate(zip(en_code, bn_code), start=1):
+        for i, (en_cell, bn_cell) in enumerate(zip(en_code, bn_code) if len(en_code) == len(bn_code) else [],
+                                                start=1):
             for difference in code_differences(en_cell, bn_cell):
                 problems.append(f"{name}: code cells differ between the English and Bengali lessons "
                                 f"(code cell {i}: {difference})")
@@ -285,9 +289,9 @@ def stamp(root: Path, name: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("check", "build", "stamp"))
+    parser.add_argument("command", choices=("check", "build", "stamp", "slides"))
     parser.add_argument("names", nargs="*", help="lessons, e.g. 02_training_loop (default: all)")
-    parser.add_argument("--lang", choices=LANGS, help="build one language only")
+    parser.add_argument("--lang", choices=LANGS, help="build (or make slides for) one language only")
     args = parser.parse_args(argv)
     # The lessons' models are tiny: one thread per kernel is as fast, and two builds side by side
     # (one per language) then do not fight over the cores.
@@ -297,6 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "stamp":
         for name in args.names:
             stamp(ROOT, name)
+    elif args.command == "slides":
+        from tools.slides import build_slides
+
+        for path in build_slides(ROOT, args.names or lesson_names(ROOT), (args.lang,) if args.lang else LANGS):
+            print(f"wrote {path.relative_to(ROOT)}", flush=True)
+        return 0
     problems = check(ROOT) if args.command != "stamp" else []
     print("\n".join(problems) or "all lessons are in step")
     return 1 if problems else 0
