@@ -23,6 +23,7 @@ _EXPORTS = {
     "DigitClassifier": "models",
     "train_one_epoch": "loop",
     "validate": "loop",
+    "Stepper": "stepper",
     "NonFiniteLossError": "loop",
     "fit": "engine",
     "History": "engine",
