@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "demo.start": {
         "en": "Training DigitClassifier on {dataset} ({n_train} train / {n_val} val / {n_test} test) on {device}",
-        "bn": "{device}-এ DigitClassifier ট্রেন হচ্ছে, ডেটা {dataset} ({n_train} ট্রেন / {n_val} ভ্যালিডেশন / {n_test} টেস্ট)",
+        "bn": "ডিভাইস {device}-তে DigitClassifier ট্রেন হচ্ছে, ডেটা {dataset} ({n_train} ট্রেন / {n_val} ভ্যালিডেশন / {n_test} টেস্ট)",
     },
     "demo.test": {
         "en": "Test loss {loss:.4f}, test accuracy {acc:.1%}",
@@ -32,7 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.mnist_fallback": {
         "en": "MNIST is not available here ({reason}); using the built-in digits instead.",
-        "bn": "এখানে MNIST পাওয়া গেল না ({reason}); তার বদলে বিল্ট-ইন ডিজিট ডেটা ব্যবহার করছি।",
+        "bn": "এখানে MNIST পাওয়া গেল না ({reason}); তার বদলে বিল্ট-ইন অঙ্কের ডেটা (digits) ব্যবহার করছি।",
     },
     "data.unknown": {
         "en": "Unknown dataset {name!r}: use 'digits' or 'mnist'.",
@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ones and the history is kept. Try a smaller learning rate (e.g. 10x lower) or gradient clipping "
         "(max_grad_norm=1.0), and check the data for nan values.",
         "bn": "থামানো হলো: ইপক {epoch}, ব্যাচ {batch}-এ লস {loss} হয়ে গেছে। ওজনগুলো শেষ ভালো অবস্থায় আছে, "
-        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন ১০ গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
+        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন 10 গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
         "(max_grad_norm=1.0), আর ডেটায় nan আছে কি না দেখো।",
     },
     "fit.interrupted": {
@@ -82,11 +82,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.fresh_start": {
         "en": "No checkpoint to resume from yet: starting from epoch 1.",
-        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক ১ থেকে শুরু হচ্ছে।",
+        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক 1 থেকে শুরু হচ্ছে।",
     },
     "fit.bad_epochs": {
         "en": "epochs must be a whole number of at least 1, got {value!r}.",
-        "bn": "epochs কমপক্ষে 1 এমন একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "epochs-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "fit.bad_optimizer": {
         "en": "optimizer must be a torch.optim optimizer, got {value}.",
@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_accumulation": {
         "en": "accumulation_steps must be a whole number of at least 1 (1 means no accumulation), got {value!r}.",
-        "bn": "accumulation_steps কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে (1 মানে জমানো নেই), পাওয়া গেল {value!r}।",
+        "bn": "accumulation_steps-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে (1 মানে গ্রেডিয়েন্ট জমানো নেই), পাওয়া গেল {value!r}।",
     },
     "fit.bad_clip": {
         "en": "max_grad_norm must be None or a positive number, got {value!r}.",
@@ -106,7 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_log_interval": {
         "en": "log_interval must be a whole number of at least 1, got {value!r}.",
-        "bn": "log_interval কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "log_interval-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "fit.bad_amp": {
         "en": "amp must be 'auto', True or False, got {value!r}.",
@@ -114,7 +114,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_loader": {
         "en": "{name} must yield (inputs, targets) pairs of tensors, but it gave {got}.",
-        "bn": "{name} থেকে (inputs, targets) জোড়া টেনসর আসার কথা, কিন্তু এলো {got}।",
+        "bn": "{name} থেকে tensor-এর (inputs, targets) জোড়া আসার কথা, কিন্তু এলো {got}।",
     },
     "fit.empty_loader": {
         "en": "{name} gave no batches at all: is the dataset empty?",
@@ -126,7 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_patience": {
         "en": "patience must be a whole number of at least 1, got {value!r}.",
-        "bn": "patience কমপক্ষে 1 এমন পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "patience-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "fit.bad_monitor": {
         "en": "Cannot monitor {value!r}; choose one of: {keys}.",
@@ -139,7 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "amp.auto_off": {
         "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is not faster "
         "than float32 and often several times slower. Pass amp=True to try it anyway.",
-        "bn": "{device}-এ মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
+        "bn": "ডিভাইস {device}-তে মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
         "float32-এর চেয়ে দ্রুত নয়, প্রায়ই কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
     },
     "amp.cpu_slow": {
@@ -171,7 +171,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plot.train": {"en": "train", "bn": "ট্রেন"},
     "plot.val": {"en": "validation", "bn": "ভ্যালিডেশন"},
     "plot.label": {"en": "label {label}", "bn": "লেবেল {label}"},
-    "plot.prediction": {"en": "predicted {label}", "bn": "অনুমান {label}"},
+    "plot.prediction": {"en": "predicted {label}", "bn": "প্রেডিকশন {label}"},
     "plot.loss_title": {"en": "Loss per epoch", "bn": "প্রতি ইপকে লস"},
     "plot.acc_title": {"en": "Accuracy per epoch", "bn": "প্রতি ইপকে সঠিকতা"},
 }
@@ -200,7 +200,8 @@ def get_language() -> str:
 # Each module owns its messages and registers them here when it is imported; `t` finds every key in this
 # one dict. A key's prefix names its owner, so a lookup can import the module that owns it on first use.
 _messages: dict[str, dict[str, str]] = {}
-OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground", "step": "helpers.stepper"}
+OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground", "step": "helpers.stepper",
+          "ddp": "helpers.distributed", "cli": "helpers.__main__"}
 _LESSON_KEY = re.compile(r"l\d\d$")  # l03.*: a lesson's labels, in helpers/lessons/l03.py
 
 

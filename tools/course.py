@@ -20,6 +20,7 @@ expressions inside f-strings never change (`code_differences`).
 from __future__ import annotations
 
 import argparse
+import base64
 import ast
 import copy
 import hashlib
@@ -91,11 +92,33 @@ def generate(root: Path, lang: str, name: str):
     from tools.slides import is_notes
 
     nb.cells = cells + [c for c in nb.cells if not is_notes(c)]  # speaker notes go to the slides only
+    for cell in nb.cells:
+        _attach_images(cell, lesson_dir(root, lang))
     nb.metadata.pop("jupytext", None)
     nb.metadata["language_info"] = {"name": "python"}
+    # What JupyterLab writes on opening: a committed "Python 3" would make every opened notebook look modified.
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{name[:2]}-{lang}-{i:03d}"  # stable ids: rebuilding does not churn the diff
     return nb
+
+
+IMAGE_LINK = re.compile(r"!\[([^\]]*)\]\((?![a-z]+:)([^)\s]+\.(png|jpe?g|svg))\)")
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def _attach_images(cell, folder: Path) -> None:
+    """Embed the pictures a Markdown cell links by relative path, so GitHub, Colab and JupyterLab all show them."""
+    if cell.cell_type != "markdown":
+        return
+
+    def attach(match: re.Match) -> str:
+        path = (folder / match.group(2)).resolve()
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        cell.setdefault("attachments", {})[path.name] = {IMAGE_TYPES[match.group(3)]: data}
+        return f"![{match.group(1)}](attachment:{path.name})"
+
+    cell.source = IMAGE_LINK.sub(attach, cell.source)
 
 
 def notebook_path(root: Path, lang: str, name: str) -> Path:

@@ -1,0 +1,258 @@
+"""helpers.playground.Controller (lesson 10): the playground without widgets, every control and state change."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import torch
+from torch import nn
+
+from helpers.data import TensorLoader
+from helpers.i18n import t
+from helpers.playground import Controller, State, draw_chart
+
+
+def tiny(small_digits, **options) -> Controller:
+    """A linear model on 256 digits: 4 batches of 64 per epoch, about a millisecond a step."""
+    x, y = small_digits
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10))
+    train = TensorLoader(torch.utils.data.TensorDataset(x, y), batch_size=64, shuffle=True)
+    val = TensorLoader(torch.utils.data.TensorDataset(x[:64], y[:64]), batch_size=64)
+    options = {"lr": 1e-2, "epochs": 2, "device": "cpu", "background": False, "lang": "en", **options}
+    return Controller(model, train, val, **options)
+
+
+@pytest.fixture
+def small_digits(digits):
+    x, y = digits["train"].tensors
+    return x[:256], y[:256]
+
+
+def threads() -> int:
+    return sum(thread.name == "playground" and thread.is_alive() for thread in threading.enumerate())
+
+
+def test_a_run_goes_through_the_epoch_driver_and_keeps_everything(small_digits):
+    c = tiny(small_digits, background=True, epochs=3, optimizer="SGD")
+    before = [p.detach().clone() for p in c.model.parameters()]
+    assert c.state is State.IDLE and c.status() == t("pg.state.idle", "en")
+    assert c.start() and c.wait(60)
+    h = c.history
+    assert c.state is State.FINISHED and c.message.text == "" and threads() == 0
+    assert h.steps == 12 and h.epochs["epoch"] == [1, 2, 3] and h.epoch_end_steps == [4, 8, 12]
+    assert h.epoch_runs == [1, 1, 1] and h.run_starts == [0]
+    assert h.batch_size == [64] * 12 and h.lr == [1e-2] * 12
+    assert any(not torch.equal(a, b) for a, b in zip(before, c.model.parameters()))
+    assert h.log[-1] == t("pg.log.finished", "en", steps=12)
+    assert h.log[-2].startswith("Run 1, epoch 3/3 | train loss")
+    assert c.status() == "finished · run 1 · epoch 3/3 · step 12"
+
+
+def test_lr_applies_at_the_next_step(small_digits):
+    c = tiny(small_digits)
+    c.start(schedule={3: {"lr": 0.1}})
+    assert c.history.changes("lr") == [{"step": 3, "epoch": 1, "run": 1, "control": "lr", "value": 0.1}]
+    assert c.history.lr == [1e-2] * 3 + [0.1] * 5
+    assert c.optimizer.param_groups[0]["lr"] == 0.1 and c.current("lr") == 0.1
+
+
+def test_batch_size_applies_at_the_next_batch(small_digits):
+    c = tiny(small_digits)
+    c.start(schedule={1: {"batch_size": 16}})
+    # step 0: 64 samples; then 16 at a time; 256 - 64 = 192 = 12 x 16, then a whole epoch of 16
+    assert c.history.batch_size == [64] + [16] * 12 + [16] * 16
+    assert c.train_loader.batch_size == 16 and c.history.changes("batch_size")[0]["step"] == 1
+
+
+def test_log_interval_changes_the_cadence_at_once(small_digits):
+    c = tiny(small_digits, epochs=1, batch_size=16, log_interval=4)
+    c.start(schedule={6: {"log_interval": 1}})
+    assert c.history.logged == [0, 4] + list(range(6, 16))
+    batch_lines = [line for line in c.history.log if line.startswith("Batch")]
+    assert batch_lines[0] == t("loop.batch", "en", batch=0, total=16, loss=c.history.loss[0])
+
+
+def test_optimizer_changes_at_the_epoch_boundary_with_a_note(small_digits):
+    c = tiny(small_digits, optimizer="SGD")
+    c.start(schedule={1: {"optimizer": "Adam"}})
+    assert isinstance(c.optimizer, torch.optim.Adam)
+    assert c.history.changes("optimizer") == [{"step": 4, "epoch": 2, "run": 1, "control": "optimizer", "value": "Adam"}]
+    assert any("SGD -> Adam" in line for line in c.history.log)
+    assert c.history.lr == [1e-2] * 8  # the new optimizer starts with the current learning rate
+
+
+def test_epochs_changed_mid_run_end_the_run_at_the_boundary(small_digits):
+    c = tiny(small_digits, epochs=None)  # until Stop ...
+    c.start(schedule={2: {"epochs": 2}})  # ... until the learner types 2
+    assert c.history.epochs["epoch"] == [1, 2] and c.state is State.FINISHED and c.settings["epochs"] == 2
+
+
+def test_pause_resume_stop_states_and_messages(small_digits):
+    c = tiny(small_digits, background=True, epochs=None, step_delay=0.005)  # until Stop
+    assert c.start() and c.state is State.RUNNING and c.message.text == ""
+    assert c.wait(30, step=3) and "epoch 1/∞" in c.status()
+    assert c.pause() and c.state is State.PAUSED and c.message.kind == "info"
+    time.sleep(0.3)
+    frozen = c.history.steps
+    time.sleep(0.3)
+    assert c.history.steps == frozen and c.paused
+    assert not c.pause() and c.message == (t("pg.msg.already_paused", "en"), "warning")
+    assert c.resume() and c.state is State.RUNNING and c.message.text == ""  # the old message went with the state
+    assert c.wait(30, step=frozen + 2)
+    assert c.stop() and c.message.text == t("pg.msg.stopping", "en")
+    assert c.wait(30) and c.state is State.STOPPED and threads() == 0
+    assert c.message.text == ""  # "stopping..." is not left under "stopped"
+    steps = c.history.steps
+    assert steps >= frozen + 2 and c.history.log[-1] == t("pg.log.stopped", "en", step=steps)
+    model = c.model  # Start again: the same model goes on and the history grows
+    assert c.start(epochs=1) and c.wait(30)
+    assert c.model is model and c.history.steps == steps + 4 and c.runs == 2
+    assert c.status() == f"finished · run 2 · epoch 1/1 · step {steps + 4}"
+    assert c.settings["epochs"] is None  # start(epochs=1) was for that run only: the control still says ∞
+
+
+def test_start_twice_gives_one_thread(small_digits):
+    c = tiny(small_digits, background=True, epochs=50, step_delay=0.005)
+    assert c.start()
+    assert not c.start() and c.message == (t("pg.msg.already_running", "en"), "warning")
+    assert threads() == 1 and c.runs == 1
+    c.stop()
+    assert c.wait(30) and threads() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_wrong_values_are_refused_with_a_warning(small_digits, lang):
+    c = tiny(small_digits, lang=lang)
+    name = t("pg.batch_size", lang)
+    assert not c.stop() and c.message == (t("pg.msg.not_running", lang), "warning")
+    assert not c.pause() and not c.resume()
+    assert not c.set(batch_size="abc") and c.message.text == t("pg.msg.not_whole", lang, name=name, value="abc")
+    assert c.message.kind == "warning" and c.current("batch_size") == 64
+    assert not c.set(batch_size="0")
+    assert c.message.text == t("pg.msg.out_of_range", lang, name=name, value="0", low=1, high=256)
+    assert not c.set(lr=-1) and not c.set(lr=5) and not c.set(lr="x") and not c.set(log_interval=2.5)
+    assert not c.set(optimizer="Lion") and not c.set(amp=True) and not c.set(momentum=0.9) and not c.set(epochs=0)
+    assert c.set(batch_size="৩২".translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")), lr=0.05)
+    assert c.settings["batch_size"] == 32 and c.settings["lr"] == 0.05
+    assert c.message.kind == "info"  # a confirmation is neutral
+    assert c.set(epochs="∞") and c.settings["epochs"] is None
+    assert c.history.steps == 0 and c.history.events == [] and c.state is State.IDLE
+
+
+def test_a_stale_message_goes_when_the_state_changes(small_digits):
+    c = tiny(small_digits, epochs=1)
+    assert not c.resume() and c.message.kind == "warning"  # "not paused, nothing to resume"
+    assert c.start() and c.state is State.FINISHED and c.message.text == ""
+
+
+def test_a_crash_in_the_run_is_an_error_state_with_model_and_history_kept(small_digits):
+    c = tiny(small_digits, background=True, epochs=3)
+    assert c.start(epochs=1) and c.wait(30)
+    model, steps = c.model, c.history.steps
+
+    def broken(outputs, targets):
+        raise RuntimeError("the criterion broke")
+
+    c.criterion = broken
+    c.run.criterion = broken
+    assert c.start() and c.wait(30)
+    assert c.state is State.ERROR and isinstance(c.error, RuntimeError) and threads() == 0
+    assert c.message.kind == "warning" and "the criterion broke" in c.message.text
+    assert c.model is model and c.history.steps == steps and c.history.epochs["epoch"] == [1]
+    assert "error" in c.status() and "the criterion broke" in c.history.log[-1]
+    c.run.criterion = nn.CrossEntropyLoss()  # fixed: Start works again, from the same model
+    assert c.start(epochs=1) and c.wait(30) and c.state is State.FINISHED and c.error is None
+
+
+def test_a_nan_loss_stops_with_a_warning(small_digits):
+    c = tiny(small_digits)
+    c.criterion = lambda outputs, targets: outputs.sum() * float("nan")  # nan at step 0
+    assert c.start() and c.state is State.STOPPED and c.message.kind == "warning"
+    assert "nan" in c.message.text and c.history.log[-1] == c.message.text
+
+
+def test_changes_between_runs_are_marked_where_the_next_run_begins(small_digits):
+    c = tiny(small_digits, optimizer="SGD")
+    c.start(epochs=1)
+    assert c.set(lr=1e-3, optimizer="Adam", batch_size=32)  # while stopped
+    assert c.history.events == []  # nothing is marked before it is used ...
+    c.start(epochs=1)
+    first = {"step": 4, "epoch": 2, "run": 2}
+    assert c.history.events == [{**first, "control": "lr", "value": 1e-3}, {**first, "control": "batch_size", "value": 32},
+                                {**first, "control": "optimizer", "value": "Adam"}]  # ... and then at run 2's first step
+    assert isinstance(c.optimizer, torch.optim.Adam) and c.history.run_starts == [0, 4]
+    c.set(lr=1e-2)
+    c.set(lr=1e-3)  # changed and changed back: no change
+    c.start(epochs=1)
+    assert len(c.history.events) == 3
+
+
+def test_reset_starts_again_from_the_first_weights_with_the_same_seed(small_digits):
+    c = tiny(small_digits, epochs=2)
+    first = {k: v.clone() for k, v in c.model.state_dict().items()}
+    c.start()
+    losses = list(c.history.loss)
+    c.set(lr=0.5)
+    c.start(epochs=1)  # wrecked
+    assert c.history.steps == 12  # the old history is kept until Reset
+    assert c.reset() and c.state is State.IDLE and c.message.kind == "info" and c.runs == 0
+    assert all(torch.equal(first[k], v) for k, v in c.model.state_dict().items())
+    assert c.history.steps == 0 and c.history.events == [] and c.run is None
+    c.set(lr=1e-2)
+    c.start()
+    assert c.history.loss == losses  # the same weights, the same batches: the same run
+    assert c.history.events == []  # a fresh history: the first run after Reset has nothing to compare with
+
+
+def test_reset_during_a_run_stops_it_first(small_digits):
+    c = tiny(small_digits, background=True, epochs=None, step_delay=0.005)
+    c.start()
+    assert c.wait(30, step=5)
+    assert c.reset() and c.message.text == t("pg.msg.resetting", "en")
+    assert c.wait(30) and c.state is State.IDLE and c.history.steps == 0 and threads() == 0
+
+
+def test_a_new_controller_stops_and_closes_the_old_one(small_digits):
+    old = tiny(small_digits, background=True, epochs=None, step_delay=0.005)
+    assert old.start() and old.wait(30, step=2) and threads() == 1
+    new = tiny(small_digits)
+    assert threads() == 0 and old.state is State.STOPPED and old.closed and not new.closed
+    assert old.message == (t("pg.msg.replaced", "en"), "warning")
+    assert not old.start() and not old.set(lr=0.1) and not old.reset() and threads() == 0
+    assert old.history.steps >= 2  # its model and history are still there to look at
+    assert new.start(epochs=1) and new.state is State.FINISHED
+
+
+def test_listeners_hear_each_kind_of_change(small_digits):
+    c = tiny(small_digits, epochs=1)
+    heard: list[str] = []
+    c.listen(heard.append)
+    c.set(lr=0.02)
+    c.start()
+    assert {"settings", "message", "state", "step", "log"} <= set(heard)
+    assert heard.count("step") == 4
+
+
+def test_chart_labels_are_large_and_never_overlap(small_digits):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from helpers.playground import CHART_DPI, CHART_SIZE
+
+    c = tiny(small_digits, epochs=1, batch_size=8)
+    c.start(schedule={n: {"lr": [1e-3, 1e-2][n % 2]} for n in range(2, 30)} | {40: {"batch_size": 16}})
+    fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+    draw_chart(fig, c.history, lang="en")
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    labels = [text for text in fig.axes[0].texts if text.get_text().strip()]
+    assert 2 <= len(labels) < len(c.history.events)  # close changes share one label
+    boxes = [text.get_window_extent(renderer) for text in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    shown = 900 / (CHART_SIZE[0] * CHART_DPI)  # CSS px per PNG pixel in the view
+    texts = [*labels, *fig.axes[0].get_xticklabels(), *fig.axes[0].get_legend().get_texts()]
+    assert min(text.get_fontsize() * CHART_DPI / 72 * shown for text in texts) >= 10
+    legend = fig.axes[0].get_legend().get_window_extent(renderer)
+    assert legend.y0 >= fig.axes[0].get_window_extent(renderer).y1 - 1  # the legend sits above the data
