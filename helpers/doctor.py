@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .distributed import sampler_of
 from .i18n import check_language, get_language, register, t
 
 # code -> lesson that teaches the fix
@@ -35,6 +36,18 @@ LESSONS = {
     "scheduler_before_step": "06_schedulers", "lr_too_large": "02_training_loop",
     "nonfinite_loss": "07_amp_clipping_accumulation",
 }
+# Several processes (lesson 11): their messages live in helpers.distributed, so the code is the message key.
+DDP_LESSONS = {"ddp.sampler_epoch": "11_beyond_one_machine", "ddp.unwrapped": "11_beyond_one_machine",
+               "ddp.device_ids": "11_beyond_one_machine"}
+
+
+def _key(code: str) -> str:
+    """The message key of a finding's code: 'doc.<code>', or the code itself when another module owns it."""
+    return code if "." in code else f"doc.{code}"
+
+
+def _lesson(code: str) -> str:
+    return LESSONS[code] if code in LESSONS else DDP_LESSONS[code]
 
 MESSAGES: dict[str, dict[str, str]] = {
     "doc.header": {"en": "⚠ {what}", "bn": "⚠ {what}"},
@@ -48,17 +61,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.double_softmax": {
         "en": "CrossEntropyLoss got probabilities (every row sums to 1), not logits: softmax was applied twice. "
         "The loss cannot approach 0 and the gradients shrink, so learning is slow.",
-        "bn": "CrossEntropyLoss লজিট নয়, সম্ভাবনা পেয়েছে (প্রতিটি সারির যোগফল 1): softmax দুবার হয়েছে। "
+        "bn": "CrossEntropyLoss logits নয়, সম্ভাবনা পেয়েছে (প্রতিটি সারির যোগফল 1): softmax দুবার হয়েছে। "
         "লস আর 0-এর কাছে যেতে পারে না, গ্রেডিয়েন্টও ছোট হয়ে যায়, তাই শেখা ধীর হয়।",
     },
     "doc.double_softmax.fix": {
         "en": "remove the softmax (or nn.Softmax layer) before the loss and pass the raw logits.",
-        "bn": "লসের আগের softmax (বা nn.Softmax স্তর) সরিয়ে দাও, সরাসরি লজিট দাও।",
+        "bn": "লসের আগের softmax (বা nn.Softmax স্তর) সরিয়ে দাও, সরাসরি logits দাও।",
     },
     "doc.onehot_targets": {
         "en": "CrossEntropyLoss got one-hot targets of shape {shape}. It accepts them as class probabilities, but "
         "class indices of shape [N] (dtype long) are the usual form: cheaper, and needed for ignore_index.",
-        "bn": "CrossEntropyLoss {shape} shape-এর one-hot টার্গেট পেয়েছে। এগুলোকে সে ক্লাসের সম্ভাবনা হিসেবে নেয় ঠিকই, "
+        "bn": "CrossEntropyLoss {shape} shape-এর one-hot টার্গেট পেয়েছে। এগুলোকে ক্লাসের সম্ভাবনা হিসেবে নেওয়া যায় ঠিকই, "
         "কিন্তু সাধারণ রূপ হলো [N] shape-এর ক্লাস ইনডেক্স (dtype long): সস্তা, আর ignore_index-এর জন্য দরকার।",
     },
     "doc.onehot_targets.fix": {"en": "targets = targets.argmax(dim=1)", "bn": "targets = targets.argmax(dim=1)"},
@@ -109,12 +122,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.nll_not_log_probs": {
         "en": "NLLLoss got values that are not log-probabilities (some are above 0 or rows do not normalise); "
         "NLLLoss does not apply log_softmax itself.",
-        "bn": "NLLLoss যে মান পেয়েছে সেগুলো লগ-সম্ভাবনা নয় (কিছু 0-এর বেশি, বা সারিগুলো নর্মালাইজড নয়); "
+        "bn": "NLLLoss যে মান পেয়েছে সেগুলো লগ-সম্ভাবনা নয় (কিছু 0-এর বেশি, বা সারিগুলো নরমালাইজড নয়); "
         "NLLLoss নিজে log_softmax করে না।",
     },
     "doc.nll_not_log_probs.fix": {
         "en": "pass torch.log_softmax(logits, dim=1), or use CrossEntropyLoss on the logits.",
-        "bn": "torch.log_softmax(logits, dim=1) দাও, অথবা লজিটে CrossEntropyLoss ব্যবহার করো।",
+        "bn": "torch.log_softmax(logits, dim=1) দাও, অথবা logits-এ CrossEntropyLoss ব্যবহার করো।",
     },
     "doc.kl_not_log_probs": {
         "en": "KLDivLoss expects log-probabilities as input, but got {kind}. The loss value is then meaningless.",
@@ -129,8 +142,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.regression_shape": {
         "en": "The predictions have shape {output_shape} and the targets {target_shape}: PyTorch broadcasts them "
         "to a {broadcast} grid and silently compares every prediction with every target.",
-        "bn": "প্রেডিকশনের shape {output_shape} আর টার্গেটের {target_shape}: PyTorch এগুলোকে {broadcast} ছকে "
-        "ছড়িয়ে দেয় (broadcast) আর চুপচাপ প্রতিটি প্রেডিকশনকে প্রতিটি টার্গেটের সঙ্গে মেলায়।",
+        "bn": "প্রেডিকশনের shape {output_shape} আর টার্গেটের {target_shape}: PyTorch এগুলোকে ব্রডকাস্ট করে "
+        "{broadcast} ছকে ছড়িয়ে দেয় আর চুপচাপ প্রতিটি প্রেডিকশনকে প্রতিটি টার্গেটের সঙ্গে মেলায়।",
     },
     "doc.regression_shape.fix": {
         "en": "make the shapes equal, e.g. predictions.squeeze(1).",
@@ -140,7 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The outputs have shape {output_shape} and the targets {target_shape}: they cannot be compared "
         "value by value, so the loss raises an error.",
         "bn": "আউটপুটের shape {output_shape} আর টার্গেটের {target_shape}: মানগুলো একটির সঙ্গে আরেকটি মেলানো যায় না, "
-        "তাই লস ত্রুটি দেখায়।",
+        "তাই লস এরর দেখায়।",
     },
     "doc.loss_shape.fix": {
         "en": "print outputs.shape and targets.shape; make them equal (check the size of the last layer).",
@@ -148,7 +161,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.device_mismatch": {
         "en": "Tensors are on different devices: {devices}. PyTorch cannot compute across devices.",
-        "bn": "টেনসরগুলো ভিন্ন ভিন্ন ডিভাইসে আছে: {devices}। PyTorch এক ডিভাইসের সঙ্গে আরেক ডিভাইসের হিসাব করতে পারে না।",
+        "bn": "tensor-গুলো ভিন্ন ভিন্ন ডিভাইসে আছে: {devices}। PyTorch এক ডিভাইসের সঙ্গে আরেক ডিভাইসের হিসাব করতে পারে না।",
     },
     "doc.device_mismatch.fix": {
         "en": "model.to(device) once, and data, targets = data.to(device), targets.to(device) for every batch.",
@@ -162,7 +175,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.missing_zero_grad.fix": {
         "en": "call optimizer.zero_grad() before loss.backward() in every step.",
-        "bn": "প্রতিটি স্টেপে loss.backward()-এর আগে optimizer.zero_grad() ডাকো।",
+        "bn": "প্রতিটি স্টেপে loss.backward()-এর আগে optimizer.zero_grad() কল করো।",
     },
     "doc.eval_mode_training": {
         "en": "The model is in eval mode while it is being trained: dropout is off and batch norm does not learn "
@@ -171,22 +184,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.eval_mode_training.fix": {
         "en": "call model.train() at the start of every training epoch.",
-        "bn": "প্রতিটি ট্রেনিং ইপকের শুরুতে model.train() ডাকো।",
+        "bn": "প্রতিটি ট্রেনিং ইপকের শুরুতে model.train() কল করো।",
     },
     "doc.train_mode_validation": {
         "en": "The model is in train mode while it is evaluated without gradients: dropout is still active, "
         "so validation numbers are noisy and too pessimistic.",
         "bn": "গ্রেডিয়েন্ট ছাড়া মূল্যায়নের সময়ও মডেল train মোডে আছে: ড্রপআউট তখনো চালু, "
-        "তাই ভ্যালিডেশনের সংখ্যা এলোমেলো আর প্রকৃতের চেয়ে খারাপ দেখায়।",
+        "তাই ভ্যালিডেশনের সংখ্যা নয়েজি হয়, ওঠানামা করে, আর আসলের চেয়ে খারাপ দেখায়।",
     },
     "doc.train_mode_validation.fix": {
         "en": "call model.eval() before validating (and model.train() again before training).",
-        "bn": "ভ্যালিডেশনের আগে model.eval() ডাকো (আর ট্রেনিংয়ের আগে আবার model.train())।",
+        "bn": "ভ্যালিডেশনের আগে model.eval() কল করো (আর ট্রেনিংয়ের আগে আবার model.train())।",
     },
     "doc.optimizer_other_params": {
         "en": "The optimizer does not hold {missing} of the model's {total} trainable tensors: it was probably built "
         "for another model object (before the model was replaced). Those weights never change.",
-        "bn": "মডেলের {total}টি শেখার-যোগ্য টেনসরের মধ্যে {missing}টি অপটিমাইজারের কাছে নেই: সম্ভবত এটা অন্য কোনো "
+        "bn": "মডেলের {total}টি শেখার-যোগ্য tensor-এর মধ্যে {missing}টি অপটিমাইজারের কাছে নেই: সম্ভবত এটা অন্য কোনো "
         "মডেল অবজেক্টের জন্য বানানো (মডেল বদলানোর আগে)। ওই ওজনগুলো কখনো বদলাবে না।",
     },
     "doc.optimizer_other_params.fix": {
@@ -196,11 +209,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.scheduler_before_step": {
         "en": "scheduler.step() was called before the first optimizer.step(): the first value of the schedule is "
         "skipped.",
-        "bn": "প্রথম optimizer.step()-এর আগেই scheduler.step() ডাকা হয়েছে: শিডিউলের প্রথম মানটি বাদ পড়ে যায়।",
+        "bn": "প্রথম optimizer.step()-এর আগেই scheduler.step() কল করা হয়েছে: শিডিউলের প্রথম মানটি বাদ পড়ে যায়।",
     },
     "doc.scheduler_before_step.fix": {
         "en": "call scheduler.step() after optimizer.step() (per batch or per epoch, lesson 06).",
-        "bn": "optimizer.step()-এর পরে scheduler.step() ডাকো (প্রতি ব্যাচে বা প্রতি ইপকে, পাঠ ০৬)।",
+        "bn": "optimizer.step()-এর পরে scheduler.step() কল করো (প্রতি ব্যাচে বা প্রতি ইপকে, পাঠ 06)।",
     },
     "doc.lr_too_large": {
         "en": "The loss grew from {first:.3g} to {now:.3g} within the first {steps} steps: the learning rate "
@@ -210,7 +223,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.lr_too_large.fix": {
         "en": "try a learning rate 10 times smaller, or gradient clipping.",
-        "bn": "১০ গুণ ছোট লার্নিং রেট দিয়ে দেখো, অথবা গ্রেডিয়েন্ট ক্লিপিং দাও।",
+        "bn": "10 গুণ ছোট লার্নিং রেট দিয়ে দেখো, অথবা গ্রেডিয়েন্ট ক্লিপিং দাও।",
     },
     "doc.nonfinite_loss": {
         "en": "The loss is {value} at step {step}: training has broken down.",
@@ -246,9 +259,9 @@ class Finding:
         if "kind" in values:
             values["kind"] = t(f"doc.kind.{values['kind']}", lang)
         lines = [
-            t("doc.header", lang, what=t(f"doc.{self.code}", lang, **values)),
-            t("doc.fix", lang, fix=t(f"doc.{self.code}.fix", lang)),
-            t("doc.lesson", lang, lesson=LESSONS[self.code]),
+            t("doc.header", lang, what=t(_key(self.code), lang, **values)),
+            t("doc.fix", lang, fix=t(f"{_key(self.code)}.fix", lang)),
+            t("doc.lesson", lang, lesson=_lesson(self.code)),
         ]
         return "\n".join(lines)
 
@@ -346,7 +359,17 @@ def check_setup(model: nn.Module | None = None, optimizer: torch.optim.Optimizer
         if devices and data.device not in devices:
             where = f"model {', '.join(map(str, devices))} / data {data.device}"
             found.append(Finding("device_mismatch", {"devices": where}))
+    world = torch.distributed.get_world_size() if torch.distributed.is_available() and \
+        torch.distributed.is_initialized() else 1
+    if model is not None and world > 1 and not _data_parallel(model):
+        found.append(Finding("ddp.unwrapped", {"world": world}))
     return found
+
+
+def _data_parallel(model: nn.Module) -> bool:
+    """Whether DDP (or FSDP, or a library's wrapper around them) averages this model's gradients (lesson 11)."""
+    names = {"DistributedDataParallel", "FullyShardedDataParallel", "FSDPModule"}
+    return any(names & {c.__name__ for c in type(m).__mro__} for m in model.modules())
 
 
 def report(findings: list[Finding], *, lang: str | None = None, say: Callable[[str], object] = print) -> None:
@@ -386,8 +409,11 @@ class Watch:
 
     def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer, criterion: object = None,
                  scheduler: object = None, *, every: int = 50, warmup: int = 10, lang: str | None = None,
-                 say: Callable[[str], object] = print):
+                 say: Callable[[str], object] = print, loaders: tuple = ()):
         self.model, self.optimizer, self.criterion, self.scheduler = model, optimizer, criterion, scheduler
+        # Shuffling DistributedSamplers, with the epoch each starts at and its batches per epoch (lesson 11).
+        self._samplers = [(s, s.epoch, len(lo)) for lo in loaders
+                          if (s := sampler_of(lo)) is not None and s.shuffle]
         self.every, self.warmup, self.lang, self.say = every, warmup, lang, say
         self.findings: list[Finding] = []
         self.steps = 0
@@ -396,6 +422,10 @@ class Watch:
         self._losses: list[float] = []
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
+        # The loss hook costs a few microseconds a step, so it is on only while something needs it: the first
+        # `warmup` steps, the sampled steps, and until one validation pass (a no-grad loss) has been seen.
+        self._loss_hook = None
+        self._seen_validation = False
 
     def add(self, finding: Finding) -> None:
         """Record and report a finding the first time its code appears."""
@@ -412,13 +442,13 @@ class Watch:
         self._wrap(self.optimizer, "zero_grad", self._on_zero_grad)
         self._handles.append(self.optimizer.register_step_pre_hook(self._before_step))
         self._handles.append(self.optimizer.register_step_post_hook(self._after_step))
-        if isinstance(self.criterion, nn.Module):
-            self._handles.append(self.criterion.register_forward_hook(self._on_loss))
+        self._hook_loss(True)
         if self.scheduler is not None:
             self._wrap(self.scheduler, "step", self._on_scheduler_step)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._hook_loss(False)
         for handle in self._handles:
             handle.remove()
         for obj, name, previous in reversed(self._restore):
@@ -466,14 +496,29 @@ class Watch:
 
     def _after_step(self, optimizer, args, kwargs) -> None:
         self.steps += 1
+        for sampler, start, batches in self._samplers:  # more steps than one epoch has, and the same epoch
+            if self.steps > batches and sampler.epoch == start:
+                self.add(Finding("ddp.sampler_epoch", {"epoch": start, "steps": self.steps}))
         self._zeroed = False
-        self._grad_after_step = next(((p, weakref.ref(p.grad)) for group in optimizer.param_groups
-                                      for p in group["params"] if p.grad is not None), None)
+        param = self._grad_after_step[0] if self._grad_after_step is not None else None
+        if param is None or param.grad is None:  # look for a parameter with a gradient only when needed
+            param = next((p for group in optimizer.param_groups for p in group["params"] if p.grad is not None), None)
+        self._grad_after_step = (param, weakref.ref(param.grad)) if param is not None else None
+        self._hook_loss(self.sampled() or not self._seen_validation)  # for the step to come
+
+    def _hook_loss(self, on: bool) -> None:
+        """Put the loss hook on or take it off (a hooked module call takes PyTorch's slower path)."""
+        if on and self._loss_hook is None and isinstance(self.criterion, nn.Module):
+            self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
+        elif not on and self._loss_hook is not None:
+            self._loss_hook.remove()
+            self._loss_hook = None
 
     def _on_loss(self, criterion, inputs, loss) -> None:
         if len(inputs) < 2:
             return
         if not torch.is_grad_enabled():
+            self._seen_validation = True
             if self.model.training and any(isinstance(m, (nn.Dropout, nn.modules.batchnorm._BatchNorm))
                                            for m in self.model.modules()):
                 self.add(Finding("train_mode_validation"))
@@ -495,6 +540,7 @@ class Watch:
 
 
 _ERROR_PATTERNS = (
+    (re.compile(r"device_ids and output_device arguments only work", re.I), "ddp.device_ids"),
     (re.compile(r"same device|expected device|is not on the expected device|device type", re.I), "device_mismatch"),
     (re.compile(r"0D or 1D target tensor expected|multi-target not supported", re.I), "target_extra_dim"),
     (re.compile(r"Target size .* must be the same as input size", re.I), "bce_shape"),
@@ -513,8 +559,8 @@ def explain_error(error: BaseException, *, lang: str | None = None) -> str | Non
     lang = check_language(lang or get_language())
     for pattern, code in _ERROR_PATTERNS:
         if pattern.search(text):  # the error itself says what is wrong; add the fix and the lesson
-            return "\n".join((t("doc.error_intro", lang), t("doc.fix", lang, fix=t(f"doc.{code}.fix", lang)),
-                              t("doc.lesson", lang, lesson=LESSONS[code])))
+            return "\n".join((t("doc.error_intro", lang), t("doc.fix", lang, fix=t(f"{_key(code)}.fix", lang)),
+                              t("doc.lesson", lang, lesson=_lesson(code))))
     if _SHAPE_ERROR.search(text):
         return t("doc.error_intro", lang) + "\n" + t("doc.shape_error", lang, detail=text.splitlines()[0][:160])
     return None

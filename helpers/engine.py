@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import io
 import math
 import os
 import time
@@ -25,6 +26,7 @@ from torch.utils.data import DataLoader
 from .amp import Precision, resolve_amp
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .device import get_device
+from .distributed import barrier, gather, is_main, rank, set_epoch, unwrap, world_size
 from .doctor import Watch
 from .i18n import check_language, first_line, get_language, t
 from .loop import NonFiniteLossError, StopTraining, train_one_epoch, validate
@@ -184,6 +186,7 @@ class Run:
         raises NonFiniteLossError with the weights of the epoch's start on a GPU (where the check is sparse).
         """
         epoch, began = self.next_epoch, time.perf_counter()
+        set_epoch((self.train_loader, self.val_loader), epoch)  # a DistributedSampler reshuffles by epoch (lesson 11)
         lr = float(self.optimizer.param_groups[0]["lr"])  # the rate this epoch starts with
         last_good = _snapshot(self.model) if self.device.type != "cpu" else None
         try:
@@ -194,7 +197,7 @@ class Run:
                 scheduler=self.scheduler if self.interval == "batch" else None, on_batch=self.on_batch)
         except NonFiniteLossError:
             if last_good is not None:
-                self.model.load_state_dict(last_good)
+                unwrap(self.model).load_state_dict(last_good)
             raise
         val_loss, val_acc = validate(self.model, self.val_loader, self.criterion, self.device)
         if self.interval == "epoch":
@@ -204,14 +207,15 @@ class Run:
         row = dict(epoch=epoch, train_loss=train_loss, train_acc=train_acc, val_loss=val_loss, val_acc=val_acc,
                    lr=lr, seconds=time.perf_counter() - began)
         self.history.add(**row)
-        self.say(t("fit.epoch", self.lang, epochs=of or epoch, **row))
+        if is_main():  # several processes (lesson 11): the same row everywhere, printed once
+            self.say(t("fit.epoch", self.lang, epochs=of or epoch, **row))
         return row
 
     def state_dict(self) -> dict[str, Any]:
         """Model, optimizer, scheduler, scaler and history: what continues a run exactly (lesson 08)."""
         return {
             "epoch": self.next_epoch - 1,
-            "model": self.model.state_dict(),
+            "model": unwrap(self.model).state_dict(),  # without DDP's "module." prefix: loads into a plain model
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
@@ -225,10 +229,10 @@ class Run:
             raise ValueError(t("ckpt.mismatch", self.lang, path=path, reason="missing " + ", ".join(missing)))
         weights, optimizer_state = _snapshot(self.model), copy.deepcopy(self.optimizer.state_dict())
         try:
-            self.model.load_state_dict(state["model"])
+            unwrap(self.model).load_state_dict(state["model"])
             self.optimizer.load_state_dict(state["optimizer"])
         except (RuntimeError, ValueError, KeyError) as error:
-            self.model.load_state_dict(weights)  # a failed load may have copied some tensors already
+            unwrap(self.model).load_state_dict(weights)  # a failed load may have copied some tensors already
             self.optimizer.load_state_dict(optimizer_state)
             raise ValueError(t("ckpt.mismatch", self.lang, path=path, reason=first_line(error))) from error
         if self.scheduler is not None and state.get("scheduler") is not None:
@@ -272,11 +276,14 @@ def fit(
     scheduler_interval(scheduler, scheduler_step, lang=lang)  # a wrong name is refused even without a scheduler
     _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
                      max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
-    precision = resolve_amp(amp, device, lang=lang)
+    main = is_main()  # several processes (lesson 11): rank 0 alone prints, shows progress and writes files
+    with contextlib.nullcontext() if main else contextlib.redirect_stdout(io.StringIO()):
+        precision = resolve_amp(amp, device, lang=lang)  # its advice, like every line, from rank 0 only
     _check_loader(train_loader, "train_loader", lang)
     _check_loader(val_loader, "val_loader", lang)
 
-    say = print
+    progress = progress and main
+    say = print if main else _silent
     if progress:
         from tqdm.auto import tqdm
 
@@ -287,7 +294,7 @@ def fit(
     best_state = None
     if resume and checkpoint is not None and Path(checkpoint).exists():
         best_state = _restore(Path(checkpoint), run, early_stopping)
-    elif resume:
+    elif resume and main:
         print(t("fit.fresh_start", lang))
     start = run.next_epoch
     if early_stopping is not None and early_stopping.should_stop:
@@ -316,7 +323,10 @@ def fit(
                         best_state = _snapshot(model)
                     stop = early_stopping.should_stop
                 if checkpoint is not None:
-                    save_checkpoint(checkpoint, _state(run, early_stopping, best_state))
+                    state = _state(run, early_stopping, best_state)  # on every rank: it gathers their RNGs
+                    if main:
+                        save_checkpoint(checkpoint, state)
+                    barrier()  # the other ranks wait until the file is whole (lesson 11)
                 if stop:
                     say(t("fit.early_stop", lang, epoch=epoch, patience=early_stopping.patience,
                           best_epoch=early_stopping.best_epoch, best=early_stopping.best))
@@ -326,7 +336,7 @@ def fit(
             partial = True
     at_best = not partial and early_stopping is not None and early_stopping.best_epoch == run.next_epoch - 1
     if early_stopping is not None and best_state is not None and not at_best:
-        model.load_state_dict(best_state)
+        unwrap(model).load_state_dict(best_state)
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
     return run.history
 
@@ -342,8 +352,12 @@ def _feed_device(loader: Iterable, device: torch.device) -> None:
 
 
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
-    """A copy of the weights that later steps cannot change."""
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+    """A copy of the weights that later steps cannot change (of the model inside DDP, lesson 11)."""
+    return {k: v.detach().clone() for k, v in unwrap(model).state_dict().items()}
+
+
+def _silent(_line: str) -> None:
+    """What ranks other than 0 print: nothing (lesson 11)."""
 
 
 def _state(run: Run, early_stopping: EarlyStopping | None, best_state) -> dict[str, Any]:
@@ -353,6 +367,8 @@ def _state(run: Run, early_stopping: EarlyStopping | None, best_state) -> dict[s
         "early_stopping": early_stopping.state_dict() if early_stopping is not None else None,
         "best_model": best_state,
         "rng": rng_state(run.train_loader, run.val_loader),
+        # Several processes (lesson 11): each rank's own generators (dropout differs by rank), in rank order.
+        **({"rng_ranks": gather(rng_state(run.train_loader, run.val_loader))} if world_size() > 1 else {}),
     }
 
 
@@ -369,12 +385,15 @@ def _restore(path: Path, run: Run, early_stopping: EarlyStopping | None):
     if early_stopping is not None and saved:
         changed = early_stopping.load_state_dict(saved, history=run.history)
         if changed:
-            print(t("fit.early_stopping_changed", lang,
-                    changes=", ".join(f"{key} {old!r} → {new!r}" for key, (old, new) in changed.items())))
+            if is_main():
+                print(t("fit.early_stopping_changed", lang,
+                        changes=", ".join(f"{key} {old!r} → {new!r}" for key, (old, new) in changed.items())))
             if saved.get("best_epoch") != early_stopping.best_epoch:
                 best_state = None  # the saved best weights belong to another definition of "best"
-    set_rng_state(state["rng"], run.train_loader, run.val_loader)
-    print(t("fit.resumed", lang, path=path, epoch=state["epoch"]))
+    ranks = state.get("rng_ranks") or []
+    set_rng_state(ranks[rank()] if len(ranks) == world_size() else state["rng"], run.train_loader, run.val_loader)
+    if is_main():
+        print(t("fit.resumed", lang, path=path, epoch=state["epoch"]))
     return best_state
 
 

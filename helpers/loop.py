@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Callable, Iterable
 
@@ -11,6 +10,7 @@ from torch import nn
 from torch.optim.lr_scheduler import LRScheduler
 
 from .amp import Precision
+from .distributed import active, is_main, sum_over_ranks
 from .i18n import t
 
 
@@ -63,9 +63,10 @@ def train_one_epoch(
     new settings, to pause, and to stop (by raising StopTraining).
     """
     on_device = torch.device(device).type != "cpu"
-    autocast = precision.autocast if precision is not None else contextlib.nullcontext
+    autocast = (precision or Precision(device_type=torch.device(device).type)).autocast
     check_every = check_every or (DEVICE_CHECK_EVERY if on_device else 1)
-    log_every = log_interval if log is not None else None
+    log_every = log_interval if log is not None and is_main() else None  # several processes: rank 0 prints
+    spread = active()  # trained by several processes (lesson 11); checked once, not at every batch
     trusted = scaler is None  # until the scaler has let one step through, check whether it skipped it
     model.train()  # 1: dropout on, batch norm updates its statistics
     running_loss = torch.zeros((), device=device) if on_device else 0.0  # 2
@@ -86,8 +87,13 @@ def train_one_epoch(
         except (RuntimeError, ValueError, IndexError) as error:  # device, shape, dtype, class-range mistakes
             raise _explained(error) from error
         value = None if on_device else loss.item()  # a number now: free on a CPU, a wait on a GPU
-        if batch_idx % check_every == 0 and not (math.isfinite(value) if value is not None else torch.isfinite(loss)):
-            raise NonFiniteLossError(batch_idx, loss.item())
+        seen = value
+        if spread and batch_idx % check_every == 0:
+            # A nan on one rank must stop every rank at this batch: the others would wait forever in backward.
+            # Summed over ranks, the loss is finite only if it is finite everywhere (lesson 11).
+            (seen,) = sum_over_ranks(loss.detach(), device=device)
+        if batch_idx % check_every == 0 and not (math.isfinite(seen) if seen is not None else torch.isfinite(loss)):
+            raise NonFiniteLossError(batch_idx, loss.item() if seen is None else seen)
         scaled = loss / group if group > 1 else loss  # the average over the group, as one big batch would give
         (scaler.scale(scaled) if scaler is not None else scaled).backward()  # 9
         if accumulation_steps == 1 or (batch_idx + 1) % accumulation_steps == 0 or batch_idx + 1 == len(train_loader):
@@ -109,6 +115,8 @@ def train_one_epoch(
         if on_batch is not None:
             on_batch(batch_idx, loss.detach())
 
+    if spread:  # each rank saw its share: add them up, so every rank reports the whole epoch (lesson 11)
+        running_loss, batches, correct, total = sum_over_ranks(running_loss, batches, correct, total, device=device)
     avg_loss = float(running_loss) / batches if batches else 0.0  # 16
     train_acc = (int(correct) / total) if total else 0.0  # 17
     return avg_loss, train_acc  # 18
@@ -163,6 +171,9 @@ def validate(
         running_loss += criterion(outputs, targets) * inputs.size(0)
         correct += (outputs.argmax(dim=1) == targets).sum()
         total += targets.size(0)
+    if active():  # each rank validated its share: add up sums and counts, sample-weighted (lesson 11)
+        loss_sum, hits, total = sum_over_ranks(running_loss, correct, total, device=device)
+        return (loss_sum / total, hits / total) if total else (0.0, 0.0)
     if total == 0:
         return 0.0, 0.0
     return running_loss.item() / total, correct.item() / total
