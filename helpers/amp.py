@@ -11,6 +11,7 @@ to the run that uses it (`helpers.engine.Run`), like the optimizer's state.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -50,22 +51,23 @@ def mixed_precision(device: torch.device | str, enabled: bool) -> Precision:
     return Precision(device_type=kind, dtype=torch.float16, scaled=kind == "cuda")
 
 
-def say_once(key: str, lang: str | None = None, **values: object) -> None:
-    """Print a message only the first time it is needed in this Python session."""
+def say_once(key: str, lang: str | None = None, *, say: Callable[[str], object] = print, **values: object) -> None:
+    """Say a message only the first time it is needed in this Python session."""
     if key not in _said_once:
         _said_once.add(key)
-        print(t(key, lang, **values))
+        say(t(key, lang, **values))
 
 
-def resolve_amp(amp: str | bool, device: torch.device, *, lang: str | None = None) -> Precision:
-    """Turn fit's `amp` argument into a Precision for `device` (lesson 07)."""
+def resolve_amp(amp: str | bool, device: torch.device, *, lang: str | None = None,
+                say: Callable[[str], object] = print) -> Precision:
+    """Turn fit's `amp` argument into a Precision for `device`, saying why when it chooses (lesson 07)."""
     if not (isinstance(amp, bool) or amp == "auto"):  # 1, 1.0 or "on" are refused, not guessed
         raise ValueError(t("fit.bad_amp", lang, value=amp))
     kind = torch.device(device).type
     if amp == "auto":
         if kind != "cuda":
-            say_once("amp.auto_off", lang, device=kind)
+            say_once("amp.auto_off", lang, say=say, device=kind)
         amp = kind == "cuda"
     if amp and kind == "cpu":
-        say_once("amp.cpu_slow", lang)
+        say_once("amp.cpu_slow", lang, say=say)
     return mixed_precision(device, amp)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import io
 import math
 import os
 import time
@@ -277,8 +276,7 @@ def fit(
     _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
                      max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
     main = is_main()  # several processes (lesson 11): rank 0 alone prints, shows progress and writes files
-    with contextlib.nullcontext() if main else contextlib.redirect_stdout(io.StringIO()):
-        precision = resolve_amp(amp, device, lang=lang)  # its advice, like every line, from rank 0 only
+    precision = resolve_amp(amp, device, lang=lang, say=print if main else _silent)  # advice from rank 0 only
     _check_loader(train_loader, "train_loader", lang)
     _check_loader(val_loader, "val_loader", lang)
 

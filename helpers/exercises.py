@@ -24,7 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.not_yet": {"en": "❌ Not yet. {hint}", "bn": "❌ এখনো হয়নি। {hint}"},
     "ex.crashed": {
         "en": "❌ Your code raised {error}. Read the message, fix the cell, and run both cells again.",
-        "bn": "❌ তোমার কোডে {error} এসেছে। বার্তাটি পড়ো, সেলটি ঠিক করো, তারপর দুটো সেলই আবার চালাও।",
+        "bn": "❌ তোমার কোড এরর দেখিয়েছে ({error})। বার্তাটি পড়ো, সেলটি ঠিক করো, তারপর দুটো সেলই আবার চালাও।",
     },
 }
 

@@ -16,6 +16,20 @@ from .i18n import check_language, get_language, known, t
 FONT_FILE = Path(__file__).with_name("fonts") / "NotoSansBengali-Regular.ttf"
 BENGALI_FONT = "Noto Sans Bengali"
 MIN_MATPLOTLIB_FOR_BENGALI = (3, 11)
+# Figures for a projector and for GitHub (issue 13): a notebook shows an inline PNG at its own pixel size,
+# shrunk to fit the column (about 900 px on GitHub and in JupyterLab at 1080p x 1.5). 200 dpi gives an 8-inch
+# figure 1,600 px (about 1,400 once trimmed), so it stays sharp at a device-pixel ratio of 1.5; 11-12 pt text
+# keeps the labels of a figure up to 13 inches wide at 10 px or more on screen. tests/test_plots.py measures both.
+PROJECTOR_STYLE = {
+    "figure.dpi": 200,
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "lines.linewidth": 2.0,
+}
 
 
 def _version_tuple(version: str) -> tuple[int, int]:
@@ -24,12 +38,15 @@ def _version_tuple(version: str) -> tuple[int, int]:
 
 
 def plot_language(lang: str | None = None) -> str:
-    """The language plot labels will use: `lang`, or English where matplotlib cannot shape Bengali."""
-    lang = check_language(lang or get_language())
-    if lang == "bn":
-        import matplotlib
+    """The language plot labels will use: `lang`, or English where matplotlib cannot shape Bengali.
 
-        if _version_tuple(matplotlib.__version__) < MIN_MATPLOTLIB_FOR_BENGALI:
+    Also sets PROJECTOR_STYLE, so the figures a lesson draws after this call are legible when projected."""
+    lang = check_language(lang or get_language())
+    import matplotlib as mpl
+
+    mpl.rcParams.update(PROJECTOR_STYLE)
+    if lang == "bn":
+        if _version_tuple(mpl.__version__) < MIN_MATPLOTLIB_FOR_BENGALI:
             return "en"
         _register_bengali_font()
     return lang
@@ -63,7 +80,7 @@ def plot_curves(
 
     lang = plot_language(lang)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+        _, ax = plt.subplots(figsize=(8, 4))
     for name, values in curves.items():
         ax.plot(range(len(values)), list(values), label=t(name, lang) if known(name) else name)
     ax.set_xlabel(t(xlabel, lang))
@@ -104,13 +121,14 @@ def plot_digits(images, labels, *, predictions=None, lang: str | None = None):
 
     lang = plot_language(lang)
     n = len(images)
-    fig, axes = plt.subplots(1, n, figsize=(1.6 * n, 2.0), squeeze=False)
+    # At least 8 inches wide, like the other figures: fewer pixels would be enlarged, and soft, on a projector.
+    fig, axes = plt.subplots(1, n, figsize=(max(8.0, 1.6 * n), 2.4), squeeze=False)
     for i, ax in enumerate(axes[0]):
         ax.imshow(images[i].detach().cpu().reshape(28, 28).numpy(), cmap="gray_r")
         title = t("plot.label", lang, label=int(labels[i]))
         if predictions is not None:
             title += "\n" + t("plot.prediction", lang, label=int(predictions[i]))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
         ax.axis("off")
     fig.tight_layout()
     return fig

@@ -30,10 +30,11 @@ def glossary() -> list[tuple[list[str], list[str]]]:
 
 
 def prose(path: Path) -> str:
-    """The Markdown text of a lesson without front matter, code blocks and inline code."""
+    """The Markdown text of a lesson without front matter, code blocks, inline code and link targets."""
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
     text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)  # a link's or picture's address is not prose
     return re.sub(r"`[^`\n]*`", " ", text)
 
 

@@ -155,3 +155,52 @@ def test_bundled_font_exists_and_is_registered():
     assert found.endswith(".ttf")
     plot_language("bn")  # a second call does not add the family twice
     assert matplotlib.rcParams["font.family"].count(BENGALI_FONT) == 1
+
+
+# Legible when projected (issue 13): a notebook shows an inline PNG at its pixel size, shrunk to fit the
+# column; about 900 px on GitHub and in JupyterLab at 1080p x 1.5. Sharp there means at least 1.5 PNG pixels
+# per displayed pixel (the device-pixel ratio of 1.5); legible means every text at least 10 px tall on screen.
+COLUMN_PX, PIXEL_RATIO, MIN_TEXT_PX = 900, 1.5, 10.0
+
+
+def draw_digits_row():
+    return plot_digits(torch.zeros(8, 1, 28, 28), torch.arange(8), predictions=torch.arange(8), lang="bn")
+
+
+def on_screen(fig) -> tuple[float, float, list[tuple[str, float]]]:
+    """(PNG width, PNG pixels per displayed pixel, (text, height on screen) of every text) of `fig` as inline."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")  # what the inline backend does
+    width = int.from_bytes(buffer.getvalue()[16:20], "big")  # the PNG header's width
+    shown = min(width, COLUMN_PX)
+    renderer = fig.canvas.get_renderer()
+    titles = {id(ax.title) for ax in fig.axes}
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()
+             and (t.axes is None or t.axes.axison or id(t) in titles)]  # axis("off") hides its tick labels
+    heights = [(t.get_text(), t.get_window_extent(renderer).height * shown / width) for t in texts]
+    return width, width / shown, heights
+
+
+def draw_lesson_figure():
+    """The widest figure a lesson draws itself after helpers.plot_language() (lesson 03: three panels, 13 in)."""
+    lang = plot_language("bn")
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.5), sharey=True)
+    for ax, title in zip(axes, ("l03.underfit", "l03.overfit", "l03.good")):
+        plot_curves({"plot.train": [2.0, 1.0, 0.5], "plot.val": [2.1, 1.2, 0.9]}, xlabel="plot.epoch", title=title,
+                    lang=lang, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+@pytest.mark.parametrize("draw", [draw_curves, draw_history, draw_digits, draw_digits_row, draw_lesson_figure])
+def test_figures_stay_sharp_and_legible_when_projected(draw):
+    width, density, heights = on_screen(draw())
+    assert density >= PIXEL_RATIO, f"{width} px shown at {min(width, COLUMN_PX)} px: soft at 1080p x 1.5"
+    assert heights and min(h for _, h in heights) >= MIN_TEXT_PX, sorted(heights, key=lambda x: x[1])[:3]
+
+
+def test_plot_language_sets_the_projector_style():
+    plot_language("en")
+    assert all(matplotlib.rcParams[key] == value for key, value in plots.PROJECTOR_STYLE.items())
+    fig = plt.figure()  # a lesson's own figure, drawn after the call, gets it too
+    assert fig.dpi == plots.PROJECTOR_STYLE["figure.dpi"]

@@ -14,16 +14,16 @@ from ..data import TensorLoader
 MESSAGES: dict[str, dict[str, str]] = {
     # plot titles
     "l03.underfit": {"en": "Underfitting: mlp(2)", "bn": "আন্ডারফিটিং: mlp(2)"},
-    "l03.overfit": {"en": "Overfitting: mlp(512, 512), 200 images", "bn": "ওভারফিটিং: mlp(512, 512), ২০০টি ছবি"},
+    "l03.overfit": {"en": "Overfitting: mlp(512, 512), 200 images", "bn": "ওভারফিটিং: mlp(512, 512), 200টি ছবি"},
     "l03.good": {"en": "Good fit: mlp(128)", "bn": "ভালো ফিট: mlp(128)"},
     "l03.best_epoch": {"en": "lowest validation loss", "bn": "সবচেয়ে কম ভ্যালিডেশন লস"},
-    "l03.stop_epoch": {"en": "early stop (patience {patience})", "bn": "আগেভাগে থামা (ধৈর্য {patience})"},
+    "l03.stop_epoch": {"en": "early stop (patience {patience})", "bn": "আর্লি স্টপিং (ধৈর্য {patience})"},
     # 03.validate
     "ex.03.validate.why": {
         "en": "model.eval() turns dropout off and freezes batch norm, so every call gives the same answer; "
         "torch.no_grad() stops autograd from building a graph that backward() would never use.",
-        "bn": "model.eval() ড্রপআউট বন্ধ করে আর ব্যাচ নরমালাইজেশনের পরিসংখ্যান জমাট রাখে, তাই প্রতিবার একই উত্তর আসে; "
-        "torch.no_grad() অটোগ্র্যাডকে এমন গ্রাফ বানাতে দেয় না, যা backward() কখনো ব্যবহারই করবে না।",
+        "bn": "model.eval() ড্রপআউট বন্ধ করে আর ব্যাচ নরমালাইজেশনের পরিসংখ্যান ফ্রিজ করে রাখে, তাই প্রতিটি কলে একই উত্তর আসে; "
+        "torch.no_grad() autograd-কে এমন গ্রাফ বানাতে দেয় না, যা backward() কখনো ব্যবহারই করবে না।",
     },
     "ex.03.validate.train_mode": {
         "en": "The model still runs in training mode, so dropout gives a different answer on every call. "
@@ -41,7 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The loss is an average of the batch means, so the short last batch counts as much as a full one. "
         "Weight each batch's loss by its size and divide by the number of samples.",
         "bn": "লসটা ব্যাচের গড়গুলোর গড়, তাই ছোট শেষ ব্যাচটিও একটি পূর্ণ ব্যাচের সমান গুরুত্ব পাচ্ছে। "
-        "প্রতিটি ব্যাচের লসকে তার সাইজ দিয়ে গুণ করো, আর স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
+        "প্রতিটি ব্যাচের লসকে তার সাইজ দিয়ে গুণ করে ওজন দাও, তারপর স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
     },
     "ex.03.validate.percent": {
         "en": "The accuracy looks like a percentage. Return a fraction between 0 and 1, as helpers.validate does.",
@@ -56,13 +56,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "mean × size gives each batch's sum of losses; the sum over batches divided by the number of "
         "samples is the exact average per sample, whatever the batch sizes.",
         "bn": "গড় × সাইজ দিলে প্রতিটি ব্যাচের মোট লস পাওয়া যায়; সব ব্যাচের সেই যোগফলকে স্যাম্পলের সংখ্যা দিয়ে "
-        "ভাগ করলে ব্যাচ যত বড়ই হোক, প্রতি স্যাম্পলের হুবহু গড় পাওয়া যায়।",
+        "ভাগ করলে ব্যাচ সাইজ যা-ই হোক, প্রতি স্যাম্পলের হুবহু গড় পাওয়া যায়।",
     },
     "ex.03.weighted_loss.per_batch": {
         "en": "That is the average of the batch means: a batch of 2 samples counts as much as a batch of 64. "
         "Weight every mean by its batch size.",
-        "bn": "এটা ব্যাচের গড়গুলোর গড়: ২টি স্যাম্পলের একটি ব্যাচও ৬৪টির একটি ব্যাচের সমান গুরুত্ব পাচ্ছে। "
-        "প্রতিটি গড়কে তার ব্যাচ সাইজ দিয়ে গুণ করো।",
+        "bn": "এটা ব্যাচের গড়গুলোর গড়: 2টি স্যাম্পলের একটি ব্যাচও 64টির একটি ব্যাচের সমান গুরুত্ব পাচ্ছে। "
+        "প্রতিটি গড়কে তার ব্যাচ সাইজ দিয়ে গুণ করে ওজন দাও।",
     },
     "ex.03.weighted_loss.divide": {
         "en": "You weighted the means, good. Now divide by the number of samples (the sum of the batch sizes), "
@@ -87,7 +87,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.03.diagnose.words": {
         "en": "Give a dict with the keys \"A\", \"B\", \"C\", each set to \"underfitting\", \"overfitting\" or \"good\".",
-        "bn": "\"A\", \"B\", \"C\" কি-সহ একটি dict দাও, প্রতিটির মান \"underfitting\", \"overfitting\" অথবা \"good\"।",
+        "bn": "\"A\", \"B\", \"C\" key-সহ একটি dict দাও, প্রতিটির মান \"underfitting\", \"overfitting\" অথবা \"good\"।",
     },
     "ex.03.diagnose.A": {
         "en": "Look at run A again: is its training loss low? A model that cannot even fit its training data...",

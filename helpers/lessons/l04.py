@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.04.multilabel.instance": {
         "en": "That is the class itself, not a criterion. Create one by calling it: add ().",
-        "bn": "এটা ক্লাসটা নিজেই, criterion নয়। ডেকে একটা তৈরি করো: শেষে () বসাও।",
+        "bn": "এটা ক্লাসটা নিজেই, criterion নয়। ক্লাসটিকে কল করে একটা তৈরি করো: শেষে () বসাও।",
     },
     "ex.04.multilabel.exclusive": {
         "en": "CrossEntropyLoss reads each row as one softmax over classes that exclude each other, "
@@ -58,7 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # 04.double_softmax
     "ex.04.double_softmax.why": {
         "en": "cross_entropy applies log_softmax itself, so it must get the raw logits.",
-        "bn": "cross_entropy নিজেই log_softmax বসায়, তাই তাকে কাঁচা logits দিতে হবে।",
+        "bn": "cross_entropy নিজেই log_softmax বসায়, তাই একে কাঁচা logits দিতে হবে।",
     },
     "ex.04.double_softmax.softmax": {
         "en": "The softmax is still applied twice: once by you, once inside the loss. Pass the logits straight in.",

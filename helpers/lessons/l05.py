@@ -16,8 +16,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bn": "গ্রেডিয়েন্ট হিসাবের সংখ্যা (forward + backward)",
     },
     "l05.rprop_full": {"en": "Rprop, full batch", "bn": "Rprop, পুরো ডেটা এক ব্যাচে"},
-    "l05.rprop_mini": {"en": "Rprop, batches of 64", "bn": "Rprop, ৬৪-র ব্যাচ"},
-    "l05.adam_mini": {"en": "Adam, batches of 64", "bn": "Adam, ৬৪-র ব্যাচ"},
+    "l05.rprop_mini": {"en": "Rprop, batches of 64", "bn": "Rprop, 64-এর ব্যাচ"},
+    "l05.adam_mini": {"en": "Adam, batches of 64", "bn": "Adam, 64-এর ব্যাচ"},
     # 05.momentum
     "ex.05.momentum.why": {
         "en": "The velocity adds up past gradients (v = momentum * v + g) and the weight moves by lr * v: "
@@ -35,11 +35,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.05.momentum.no_momentum": {
         "en": "This is plain SGD: the velocity is never used. First update v = momentum * v + g, then move by lr * v.",
-        "bn": "এটা সাধারণ SGD: ভেলোসিটি কোথাও ব্যবহার হচ্ছে না। আগে v = momentum * v + g করো, তারপর lr * v পরিমাণ সরাও।",
+        "bn": "এটা সাধারণ SGD: ভেলোসিটি কোথাও ব্যবহার হচ্ছে না। আগে ভেলোসিটি আপডেট করো, v = momentum * v + g, তারপর lr * v পরিমাণ সরাও।",
     },
     "ex.05.momentum.order": {
         "en": "You move the weight with the old velocity. Update the velocity first, then use the new one.",
-        "bn": "তুমি পুরোনো ভেলোসিটি দিয়ে ওজন সরাচ্ছ। আগে ভেলোসিটি হালনাগাদ করো, তারপর নতুনটি ব্যবহার করো।",
+        "bn": "তুমি পুরোনো ভেলোসিটি দিয়ে ওজন সরাচ্ছ। আগে ভেলোসিটি আপডেট করো, তারপর নতুনটি ব্যবহার করো।",
     },
     "ex.05.momentum.dampening": {
         "en": "That is a running mean, v = momentum * v + (1 - momentum) * g, as in Adam. "
@@ -96,12 +96,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.05.closure.why": {
         "en": "The closure clears the gradients, computes the loss, calls backward() and returns the loss, "
         "so LBFGS can evaluate it as often as it needs within one step.",
-        "bn": "ক্লোজারটি গ্রেডিয়েন্ট মোছে, লস হিসাব করে, backward() ডাকে আর লস ফেরত দেয়; "
+        "bn": "ক্লোজারটি গ্রেডিয়েন্ট মোছে, লস হিসাব করে, backward() কল করে আর লস ফেরত দেয়; "
         "তাই LBFGS এক স্টেপের ভেতরে যতবার দরকার ততবার এটা চালাতে পারে।",
     },
     "ex.05.closure.not_callable": {
         "en": "make_closure must return the function itself (return closure), not call it or return a loss.",
-        "bn": "make_closure-কে ফাংশনটিই ফেরত দিতে হবে (return closure), সেটাকে ডেকে লস ফেরত দিলে চলবে না।",
+        "bn": "make_closure-কে ফাংশনটিই ফেরত দিতে হবে (return closure), সেটাকে কল করে লস ফেরত দিলে চলবে না।",
     },
     "ex.05.closure.no_return": {
         "en": "The closure returns nothing. LBFGS needs the loss: end it with return loss.",
@@ -109,11 +109,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.05.closure.no_backward": {
         "en": "After the closure there are no gradients. Call loss.backward() inside it.",
-        "bn": "ক্লোজার চলার পরে কোনো গ্রেডিয়েন্ট নেই। এর ভেতরে loss.backward() ডাকো।",
+        "bn": "ক্লোজার চলার পরে কোনো গ্রেডিয়েন্ট নেই। এর ভেতরে loss.backward() কল করো।",
     },
     "ex.05.closure.zero_grad": {
         "en": "Calling the closure twice doubles the gradients: they pile up. Start it with optimizer.zero_grad().",
-        "bn": "ক্লোজার দুবার চালালে গ্রেডিয়েন্ট দ্বিগুণ হয়ে যায়: সেগুলো জমছে। শুরুতে optimizer.zero_grad() ডাকো।",
+        "bn": "ক্লোজার দুবার চালালে গ্রেডিয়েন্ট দ্বিগুণ হয়ে যায়: সেগুলো জমছে। শুরুতে optimizer.zero_grad() কল করো।",
     },
     "ex.05.closure.no_fall": {
         "en": "The LBFGS step did not lower the loss. Does the closure compute criterion(model(data), targets)?",

@@ -27,8 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.06.step_order.before": {
         "en": "PyTorch saw scheduler.step() before the first optimizer.step(), so the first learning rate of the "
         "schedule was skipped. Call scheduler.step() after optimizer.step().",
-        "bn": "PyTorch দেখেছে প্রথম optimizer.step()-এর আগেই scheduler.step() ডাকা হয়েছে, তাই শিডিউলের প্রথম "
-        "লার্নিং রেটটি বাদ পড়ে গেছে। scheduler.step() ডাকো optimizer.step()-এর পরে।",
+        "bn": "PyTorch দেখেছে প্রথম optimizer.step()-এর আগেই scheduler.step() কল করা হয়েছে, তাই শিডিউলের প্রথম "
+        "লার্নিং রেটটি বাদ পড়ে গেছে। scheduler.step() কল করো optimizer.step()-এর পরে।",
     },
     "ex.06.step_order.per_batch": {
         "en": "The learning rate changes inside an epoch: StepLR counts epochs, so step it once per epoch, "
@@ -38,11 +38,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.06.step_order.never": {
         "en": "The learning rate never changes. Did you call scheduler.step() at all?",
-        "bn": "লার্নিং রেট কখনো বদলাচ্ছে না। scheduler.step() কি আদৌ ডেকেছ?",
+        "bn": "লার্নিং রেট কখনো বদলাচ্ছে না। scheduler.step() কি আদৌ কল করেছ?",
     },
     "ex.06.step_order.no_update": {
         "en": "optimizer.step() was never called: keep the training step (zero_grad, forward, loss, backward, step).",
-        "bn": "optimizer.step() একবারও ডাকা হয়নি: ট্রেনিং স্টেপটি রেখে দাও (zero_grad, forward, loss, backward, step)।",
+        "bn": "optimizer.step() একবারও কল করা হয়নি: ট্রেনিং স্টেপটি রেখে দাও (zero_grad, forward, loss, backward, step)।",
     },
     "ex.06.step_order.wrong": {
         "en": "The learning rates used were {got}, expected {expected}: one scheduler.step() per epoch, after the batches.",
@@ -75,42 +75,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.06.one_cycle.not_scheduler": {
         "en": "The function must return the scheduler it creates (a torch.optim.lr_scheduler.OneCycleLR).",
-        "bn": "ফাংশনটিকে যে শিডিউলার সে বানায় সেটিই ফেরত দিতে হবে (একটি torch.optim.lr_scheduler.OneCycleLR)।",
+        "bn": "ফাংশনটি যে শিডিউলার বানায়, সেটিই তাকে ফেরত দিতে হবে (একটি torch.optim.lr_scheduler.OneCycleLR)।",
     },
     # 06.after_validation
     "ex.06.after_validation.why": {
         "en": "ReduceLROnPlateau needs the validation loss, every other epoch scheduler steps without an argument; "
         "an explicit isinstance check says so, instead of a try/except that hides mistakes.",
         "bn": "ReduceLROnPlateau-এর দরকার ভ্যালিডেশন লস, আর বাকি সব ইপক-ভিত্তিক শিডিউলার স্টেপ নেয় কোনো "
-        "আর্গুমেন্ট ছাড়া; isinstance দিয়ে সরাসরি যাচাই করলে সেটাই বলা হয়, ভুল লুকিয়ে রাখা try/except ছাড়া।",
+        "আর্গুমেন্ট ছাড়া; isinstance দিয়ে সরাসরি যাচাই করলেই সেটা স্পষ্ট হয়; ভুল চাপা দেওয়া try/except লাগে না।",
     },
     "ex.06.after_validation.never": {
         "en": "ReduceLROnPlateau never lowered the learning rate although the loss stopped improving: its step() "
         "needs the metric and raised a TypeError, which was swallowed. Pass val_loss to it.",
-        "bn": "লস কমা থেমে গেলেও ReduceLROnPlateau লার্নিং রেট একবারও কমায়নি: তার step()-এর মেট্রিক দরকার, "
-        "তাই সে TypeError তুলেছিল, আর সেটা চাপা পড়ে গেছে। তাকে val_loss দাও।",
+        "bn": "লস কমা থেমে গেলেও ReduceLROnPlateau লার্নিং রেট একবারও কমায়নি: এর step()-এর মেট্রিক দরকার, "
+        "তাই step() কল করতেই TypeError এরর হয়েছিল, আর সেই এরর চাপা পড়ে গেছে। একে val_loss দাও।",
     },
     "ex.06.after_validation.no_metric": {
         "en": "ReduceLROnPlateau.step() raised a TypeError: it needs the monitored value, scheduler.step(val_loss).",
-        "bn": "ReduceLROnPlateau.step() একটি TypeError তুলেছে: তার দরকার নজরে রাখা মানটি, scheduler.step(val_loss)।",
+        "bn": "ReduceLROnPlateau.step() কল করতেই TypeError এরর হয়েছে: এর দরকার নজরে রাখা মানটি, scheduler.step(val_loss)।",
     },
     "ex.06.after_validation.epoch_arg": {
         "en": "StepLR.step() got an argument: PyTorch reads it as an epoch number (a deprecated form) and warns. "
         "Only ReduceLROnPlateau takes the loss; call the others as scheduler.step().",
         "bn": "StepLR.step()-কে একটি আর্গুমেন্ট দেওয়া হয়েছে: PyTorch সেটাকে ইপকের নম্বর ধরে নেয় (একটি "
-        "ডেপ্রিকেটেড রূপ) আর সতর্ক করে। লস নেয় শুধু ReduceLROnPlateau; বাকিদের ডাকো scheduler.step() দিয়ে।",
+        "ডেপ্রিকেটেড রূপ) আর সতর্ক করে। লস নেয় শুধু ReduceLROnPlateau; বাকিদের কল করো scheduler.step() হিসেবে।",
     },
     "ex.06.after_validation.others": {
         "en": "ReduceLROnPlateau works now, but StepLR never moved: the other schedulers must still call "
         "scheduler.step() once per epoch.",
         "bn": "ReduceLROnPlateau এখন ঠিক কাজ করছে, কিন্তু StepLR একটুও নড়েনি: বাকি শিডিউলারগুলোকেও প্রতি "
-        "ইপকে একবার scheduler.step() ডাকতে হবে।",
+        "ইপকে একবার scheduler.step() কল করতে হবে।",
     },
     "ex.06.after_validation.wrong": {
         "en": "The learning rates do not follow the schedules. Step ReduceLROnPlateau with val_loss and the "
         "others with no argument, once per call.",
         "bn": "লার্নিং রেটগুলো শিডিউল মেনে চলছে না। ReduceLROnPlateau-কে val_loss দিয়ে আর বাকিদের কোনো "
-        "আর্গুমেন্ট ছাড়া স্টেপ দাও, প্রতিবার ডাকায় একবার।",
+        "আর্গুমেন্ট ছাড়া স্টেপ দাও, প্রতি কলে একবার।",
     },
 }
 

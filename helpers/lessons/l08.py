@@ -19,21 +19,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "l08.fresh_optimizer": {"en": "resumed with a fresh optimizer", "bn": "আবার শুরু, নতুন অপটিমাইজার দিয়ে"},
     "l08.saved_here": {"en": "checkpoint saved here", "bn": "এখানে চেকপয়েন্ট সংরক্ষণ"},
     "l08.best_epoch": {"en": "best epoch (saved)", "bn": "সেরা ইপক (সংরক্ষিত)"},
-    "l08.early_stop": {"en": "early stopping", "bn": "আগেভাগে থামা"},
+    "l08.early_stop": {"en": "early stopping", "bn": "আর্লি স্টপিং"},
     # 08.save
     "ex.08.save.why": {
         "en": "Model weights plus Adam's running averages and step counts: a fresh model and optimizer that load "
         "them take exactly the step the original run would have taken.",
-        "bn": "মডেলের ওজনের সঙ্গে Adam-এর চলমান গড় আর স্টেপ-গণনাও রাখা হয়েছে: নতুন মডেল আর অপটিমাইজার এগুলো লোড "
+        "bn": "মডেলের ওজনের সঙ্গে Adam-এর চলমান গড় আর স্টেপের কাউন্টও রাখা হয়েছে: নতুন মডেল আর অপটিমাইজার এগুলো লোড "
         "করলে ঠিক সেই স্টেপটাই নেয়, যা আসল রানটি নিত।",
     },
     "ex.08.save.no_file": {
         "en": "No file appeared at `path`. Call torch.save(checkpoint, path).",
-        "bn": "`path`-এ কোনো ফাইল তৈরি হয়নি। torch.save(checkpoint, path) ডাকো।",
+        "bn": "`path`-এ কোনো ফাইল তৈরি হয়নি। torch.save(checkpoint, path) কল করো।",
     },
     "ex.08.save.not_dict": {
         "en": "The file should hold one dict with the keys epoch, model_state_dict and optimizer_state_dict.",
-        "bn": "ফাইলে একটিই dict থাকার কথা, যার কী হলো epoch, model_state_dict আর optimizer_state_dict।",
+        "bn": "ফাইলে একটিই dict থাকার কথা, যার key হলো epoch, model_state_dict আর optimizer_state_dict।",
     },
     "ex.08.save.no_optimizer": {
         "en": "The optimizer's state is missing, so a resumed Adam would start from zero. "
@@ -49,7 +49,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.08.save.keys": {
         "en": "Use exactly the keys the loading code expects: {expected}. Your file has: {found}.",
-        "bn": "লোড করার কোড ঠিক যে কীগুলো খোঁজে সেগুলোই দাও: {expected}। তোমার ফাইলে আছে: {found}।",
+        "bn": "লোড করার কোড ঠিক যে key-গুলো খোঁজে সেগুলোই দাও: {expected}। তোমার ফাইলে আছে: {found}।",
     },
     "ex.08.save.epoch": {
         "en": "The checkpoint should record the `epoch` argument as it is, so the run knows where to continue.",
@@ -65,7 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.08.early_stopping.why": {
         "en": "An epoch counts as an improvement only if it beats the best by more than min_delta; any other epoch "
         "adds 1 to the counter, an improvement resets it, and training stops when the counter reaches patience.",
-        "bn": "কোনো ইপক তখনই উন্নতি, যখন সেটা সেরা মানকে min_delta-র চেয়ে বেশি ছাড়িয়ে যায়; অন্য যেকোনো ইপক কাউন্টারে ১ "
+        "bn": "কোনো ইপক তখনই উন্নতি, যখন সেটা সেরা মানকে min_delta-র চেয়ে বেশি ছাড়িয়ে যায়; অন্য যেকোনো ইপক কাউন্টারে 1 "
         "যোগ করে, উন্নতি হলে কাউন্টার শূন্য হয়, আর কাউন্টার patience-এ পৌঁছালে ট্রেনিং থামে।",
     },
     "ex.08.early_stopping.type": {
@@ -99,22 +99,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "With weights_only=True, torch.load rebuilds only tensors and plain values, so a file cannot run code "
         "while it loads; anything else is refused with an error the caller sees.",
         "bn": "weights_only=True দিলে torch.load শুধু tensor আর সাধারণ মান তৈরি করে, তাই লোড হওয়ার সময় ফাইল কোনো কোড "
-        "চালাতে পারে না; অন্য কিছু থাকলে একটি ত্রুটি ওঠে, যা ডাকার কোড দেখতে পায়।",
+        "চালাতে পারে না; অন্য কিছু থাকলে এরর হয়, আর যে কোড torch.load কল করেছে, সেই কোড এররটা দেখতে পায়।",
     },
     "ex.08.safe_load.ran_code": {
         "en": "Loading the untrusted file ran code hidden in it! Use weights_only=True, and never fall back to "
         "weights_only=False.",
-        "bn": "অবিশ্বস্ত ফাইলটি লোড করতে গিয়ে তার ভেতরে লুকানো কোড চলে গেছে! weights_only=True ব্যবহার করো, আর কখনো "
+        "bn": "অবিশ্বস্ত ফাইলটি লোড করতে গিয়ে তার ভেতরে লুকানো কোড চালু হয়ে গেছে! weights_only=True ব্যবহার করো, আর কখনো "
         "weights_only=False-এ ফিরে যেয়ো না।",
     },
     "ex.08.safe_load.accepted": {
         "en": "The untrusted file came back without an error. Let torch.load's error reach the caller instead of "
         "catching it.",
-        "bn": "অবিশ্বস্ত ফাইলটি কোনো ত্রুটি ছাড়াই ফেরত এলো। ত্রুটিটা ধরে চেপে রেখো না, ডাকার কোড পর্যন্ত পৌঁছাতে দাও।",
+        "bn": "অবিশ্বস্ত ফাইলটি কোনো এরর ছাড়াই ফেরত এলো। torch.load-এর এররটা ধরে চেপে রেখো না, যে কোড কল করেছে তার কাছে পৌঁছাতে দাও।",
     },
     "ex.08.safe_load.normal_fails": {
         "en": "A normal checkpoint (a dict of tensors and numbers) raised an error. It must load.",
-        "bn": "একটি সাধারণ চেকপয়েন্ট (tensor আর সংখ্যার একটি dict) লোড করতে গিয়ে ত্রুটি এলো। এটা লোড হতেই হবে।",
+        "bn": "একটি সাধারণ চেকপয়েন্ট (tensor আর সংখ্যার একটি dict) লোড করতে গিয়ে এরর হয়েছে। এটা লোড হতেই হবে।",
     },
     "ex.08.safe_load.normal_wrong": {
         "en": "A normal checkpoint did not come back whole. Return the dict torch.load gives you, unchanged.",

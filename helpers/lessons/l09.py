@@ -18,16 +18,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "l09.metric_f1": {"en": "F1 score", "bn": "F1 স্কোর"},
     "l09.score": {"en": "score", "bn": "স্কোর"},
     "l09.true_mask": {"en": "true mask", "bn": "আসল মাস্ক"},
-    "l09.pred_mask": {"en": "predicted mask", "bn": "অনুমিত মাস্ক"},
+    "l09.pred_mask": {"en": "predicted mask", "bn": "প্রেডিক্ট করা মাস্ক"},
     "l09.overlap": {"en": "overlap: IoU = {iou}", "bn": "মিল: IoU = {iou}"},
     "l09.both": {"en": "in both", "bn": "দুটোতেই"},
     "l09.missed": {"en": "missed", "bn": "বাদ পড়েছে"},
     "l09.false_alarm": {"en": "false alarm", "bn": "ভুল সংকেত"},
     "l09.panel_lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
-    "l09.panel_init": {"en": "initialisation", "bn": "শুরুর ওজন"},
+    "l09.panel_init": {"en": "initialisation", "bn": "ইনিশিয়ালাইজেশন"},
     "l09.panel_data": {"en": "data scale", "bn": "ডেটার মাপ"},
     "l09.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
-    "l09.loss_after": {"en": "loss after 60 steps", "bn": "৬০ স্টেপ পরের লস"},
+    "l09.loss_after": {"en": "loss after 60 steps", "bn": "60 স্টেপ পরের লস"},
     "l09.in_data": {"en": "in the data", "bn": "ডেটায়"},
     "l09.drawn": {"en": "drawn by the sampler", "bn": "স্যাম্পলার যা তুলেছে"},
     "l09.digit": {"en": "digit", "bn": "অঙ্ক"},
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.09.f1.why": {
         "en": "F1 = 2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall; with nothing to divide by "
         "it is 0, as torchmetrics reports.",
-        "bn": "F1 = 2·TP / (2·TP + FP + FN), অর্থাৎ প্রিসিশন আর রিকলের হারমোনিক গড়; ভাগ করার মতো কিছু না থাকলে "
+        "bn": "F1 = 2·TP / (2·TP + FP + FN), অর্থাৎ প্রিসিশন আর রিকলের হারমোনিক গড়; হর (ভাজক) 0 হলে "
         "এটি 0, torchmetrics-ও তা-ই দেয়।",
     },
     "ex.09.f1.accuracy": {
@@ -53,7 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Right on ordinary cases, but it fails when the model never predicts a positive (0 / 0). "
         "Return 0.0 when there is nothing to divide by.",
         "bn": "সাধারণ ক্ষেত্রে ঠিক আছে, কিন্তু মডেল যখন একবারও পজিটিভ বলে না (0 / 0), তখন ভুল হয়। "
-        "ভাগ করার মতো কিছু না থাকলে 0.0 ফেরত দাও।",
+        "হর (ভাজক) 0 হলে 0.0 ফেরত দাও।",
     },
     "ex.09.f1.wrong": {
         "en": "Not yet F1: on preds {preds} and targets {targets} it should be {expected:.4f}, got {got}. "
@@ -78,28 +78,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.09.class_weights.proportional": {
         "en": "These weights grow with the counts, so the common classes weigh the most. Invert them: 1 / counts.",
-        "bn": "এই ওজনগুলো গণনার সঙ্গে বাড়ছে, ফলে সাধারণ ক্লাসগুলোই সবচেয়ে ভারী। উল্টে দাও: 1 / counts।",
+        "bn": "এই ওজনগুলো কাউন্টের সঙ্গে বাড়ছে, ফলে সাধারণ ক্লাসগুলোই সবচেয়ে ভারী। উল্টে দাও: 1 / counts।",
     },
     "ex.09.class_weights.float": {
         "en": "The weights must be a float tensor; integer division (//) or integer counts give whole numbers. "
         "Use counts.float() or /.",
-        "bn": "ওজনগুলো float tensor হতে হবে; পূর্ণসংখ্যার ভাগ (//) বা পূর্ণসংখ্যার গণনা পূর্ণ সংখ্যা দেয়। "
+        "bn": "ওজনগুলো float tensor হতে হবে; পূর্ণসংখ্যার ভাগ (//) বা পূর্ণসংখ্যার কাউন্ট থেকে পূর্ণসংখ্যাই আসে। "
         "counts.float() অথবা / ব্যবহার করো।",
     },
     "ex.09.class_weights.wrong": {
         "en": "For counts {counts} the weights {got} are not proportional to 1 / counts.",
-        "bn": "গণনা {counts}-এর জন্য ওজন {got} 1 / counts-এর সমানুপাতিক নয়।",
+        "bn": "কাউন্ট {counts}-এর জন্য ওজন {got} 1 / counts-এর সমানুপাতিক নয়।",
     },
     # 09.iou
     "ex.09.iou.why": {
         "en": "IoU = |pred ∩ target| / |pred ∪ target|: the overlap divided by the area the two masks cover "
         "together; background pixels that both leave empty do not count.",
-        "bn": "IoU = |pred ∩ target| / |pred ∪ target|: দুই মাস্কের মিলে যাওয়া অংশকে দুটো মিলে যতটা জায়গা জোড়ে "
-        "তা দিয়ে ভাগ; যে পটভূমির পিক্সেল দুটোতেই ফাঁকা, সেগুলো গোনা হয় না।",
+        "bn": "IoU = |pred ∩ target| / |pred ∪ target|: দুই মাস্কের সাধারণ অংশকে (ছেদ) দুটো একসঙ্গে "
+        "যতটা জায়গা জোড়ে (সংযোগ) তা দিয়ে ভাগ; যে পটভূমির পিক্সেল দুটোতেই ফাঁকা, সেগুলো গোনা হয় না।",
     },
     "ex.09.iou.count": {
         "en": "That is the number of overlapping pixels. Divide it by the number of pixels in the union.",
-        "bn": "এটা মিলে যাওয়া পিক্সেলের সংখ্যা। একে ইউনিয়নের পিক্সেল-সংখ্যা দিয়ে ভাগ করো।",
+        "bn": "এটা ছেদের পিক্সেলের সংখ্যা (যেগুলো দুই মাস্কেই আছে)। একে সংযোগের পিক্সেল-সংখ্যা দিয়ে ভাগ করো।",
     },
     "ex.09.iou.pixel_accuracy": {
         "en": "That is the pixel accuracy: it counts the empty background too. IoU looks only at the pixels "
@@ -109,13 +109,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.09.iou.dice": {
         "en": "That is the Dice coefficient, 2·|A ∩ B| / (|A| + |B|). IoU divides the intersection by the union.",
-        "bn": "এটা Dice সহগ, 2·|A ∩ B| / (|A| + |B|)। IoU ইন্টারসেকশনকে ইউনিয়ন দিয়ে ভাগ করে।",
+        "bn": "এটা Dice সহগ, 2·|A ∩ B| / (|A| + |B|)। IoU ছেদকে সংযোগ দিয়ে ভাগ করে।",
     },
     "ex.09.iou.wrong": {
         "en": "For these masks the IoU is {expected:.4f}, got {got}. Intersection: pixels set in both; "
         "union: pixels set in at least one.",
-        "bn": "এই মাস্কগুলোর IoU {expected:.4f}, এসেছে {got}। ইন্টারসেকশন: যে পিক্সেল দুটোতেই আছে; "
-        "ইউনিয়ন: যে পিক্সেল অন্তত একটিতে আছে।",
+        "bn": "এই মাস্কগুলোর IoU {expected:.4f}, এসেছে {got}। ছেদ: যে পিক্সেল দুটোতেই আছে; "
+        "সংযোগ: যে পিক্সেল অন্তত একটিতে আছে।",
     },
 }
 
