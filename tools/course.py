@@ -20,8 +20,8 @@ expressions inside f-strings never change (`code_differences`).
 from __future__ import annotations
 
 import argparse
-import base64
 import ast
+import base64
 import copy
 import hashlib
 import os
