@@ -29,7 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ddp.not_launched": {
         "en": "setup() found no RANK and WORLD_SIZE in the environment: start the script with torchrun, "
         "e.g. torchrun --standalone --nproc_per_node=2 train.py",
-        "bn": "setup() পরিবেশে (environment) RANK আর WORLD_SIZE পায়নি: স্ক্রিপ্টটি torchrun দিয়ে চালাও, "
+        "bn": "setup() এনভায়রনমেন্ট ভেরিয়েবলে RANK আর WORLD_SIZE খুঁজে পায়নি: স্ক্রিপ্টটি torchrun দিয়ে চালাও, "
         "যেমন torchrun --standalone --nproc_per_node=2 train.py",
     },
     "ddp.bad_backend": {
@@ -40,22 +40,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The DistributedSampler's epoch is still {epoch} after {steps} steps: every epoch repeats the "
         "same order of samples, so the shuffle is not a shuffle.",
         "bn": "{steps} স্টেপ পরেও DistributedSampler-এর ইপক এখনো {epoch}: প্রতিটি ইপকে স্যাম্পলগুলো একই ক্রমে "
-        "আসছে, অর্থাৎ শাফল আসলে কিছুই এলোমেলো করছে না।",
+        "আসছে, অর্থাৎ শাফলটা আসলে শাফলই হচ্ছে না।",
     },
     "ddp.sampler_epoch.fix": {
         "en": "call train_loader.sampler.set_epoch(epoch) at the start of every epoch (helpers.fit does it for you).",
-        "bn": "প্রতিটি ইপকের শুরুতে train_loader.sampler.set_epoch(epoch) ডাকো (helpers.fit নিজেই এটা করে)।",
+        "bn": "প্রতিটি ইপকের শুরুতে train_loader.sampler.set_epoch(epoch) কল করো (helpers.fit নিজেই এটা করে)।",
     },
     "ddp.unwrapped": {
         "en": "A process group of {world} processes is running, but the model is not wrapped in "
         "DistributedDataParallel: nothing averages the gradients, so each process trains its own model "
         "and the copies drift apart.",
         "bn": "{world}টি প্রসেসের একটি প্রসেস গ্রুপ চলছে, কিন্তু মডেলটি DistributedDataParallel-এ মোড়ানো নয়: "
-        "গ্রেডিয়েন্টের গড় কেউ করছে না, তাই প্রতিটি প্রসেস নিজের আলাদা মডেল ট্রেন করছে, আর কপিগুলো ক্রমে আলাদা হয়ে যাচ্ছে।",
+        "কেউ গ্রেডিয়েন্টের গড় নিচ্ছে না, তাই প্রতিটি প্রসেস নিজের আলাদা মডেল ট্রেন করছে, আর কপিগুলো ক্রমে আলাদা হয়ে যাচ্ছে।",
     },
     "ddp.unwrapped.fix": {
         "en": "model = DistributedDataParallel(model) after model.to(device), then build the optimizer.",
-        "bn": "model.to(device)-এর পরে model = DistributedDataParallel(model), তারপর অপটিমাইজার বানাও।",
+        "bn": "model.to(device)-এর পরে model = DistributedDataParallel(model) লেখো, তারপর অপটিমাইজার বানাও।",
     },
     "ddp.device_ids.fix": {
         "en": "on a CPU pass no device_ids: DistributedDataParallel(model); on GPUs device_ids=[local_rank].",

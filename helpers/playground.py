@@ -755,18 +755,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pg.batch_size": {"en": "batch size", "bn": "ব্যাচ সাইজ"},
     "pg.log_interval": {"en": "log interval", "bn": "লগ ইন্টারভাল"},
     "pg.epochs": {"en": "epochs", "bn": "ইপক"},
-    "pg.epochs_hint": {"en": "∞ = until Stop", "bn": "∞ = থামাও চাপা পর্যন্ত"},
-    "pg.until_stop": {"en": "∞ (until you press Stop)", "bn": "∞ (থামাও না চাপা পর্যন্ত)"},
+    "pg.epochs_hint": {"en": "∞ = until Stop", "bn": "∞ = «থামাও» চাপা পর্যন্ত"},
+    "pg.until_stop": {"en": "∞ (until you press Stop)", "bn": "∞ («থামাও» না চাপা পর্যন্ত)"},
     "pg.optimizer": {"en": "optimizer", "bn": "অপটিমাইজার"},
     "pg.amp": {"en": "mixed precision (AMP)", "bn": "মিক্সড প্রিসিশন (AMP)"},
     "pg.amp_cuda_only": {"en": "AMP: CUDA only", "bn": "AMP: শুধু CUDA-তে"},
     "pg.start": {"en": "Start", "bn": "শুরু"},
     "pg.pause": {"en": "Pause", "bn": "বিরতি"},
-    "pg.resume": {"en": "Resume", "bn": "আবার চালাও"},
+    "pg.resume": {"en": "Resume", "bn": "আবার শুরু"},
     "pg.stop": {"en": "Stop", "bn": "থামাও"},
     "pg.reset": {"en": "Reset", "bn": "রিসেট"},
     "pg.reset_tip": {"en": "Back to the first weights (the same seed); the history starts empty",
-                      "bn": "প্রথম ওজনে ফেরো (একই সিড); হিস্ট্রি খালি থেকে শুরু"},
+                      "bn": "প্রথম ওজনে ফিরে যাও (একই সিড); হিস্ট্রি আবার খালি থেকে শুরু হবে"},
     "pg.progress": {"en": "progress", "bn": "অগ্রগতি"},
     # the status line
     "pg.status.idle": {"en": "{state}", "bn": "{state}"},
@@ -779,25 +779,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pg.state.paused": {"en": "paused", "bn": "বিরতিতে"},
     "pg.state.finished": {"en": "finished", "bn": "শেষ হয়েছে"},
     "pg.state.stopped": {"en": "stopped", "bn": "থামানো হয়েছে"},
-    "pg.state.error": {"en": "stopped by an error", "bn": "একটি ত্রুটিতে থেমে গেছে"},
+    "pg.state.error": {"en": "stopped by an error", "bn": "একটি ত্রুটির কারণে থেমে গেছে"},
     "pg.mode.thread": {"en": "background thread", "bn": "ব্যাকগ্রাউন্ড থ্রেড"},
-    "pg.mode.poll": {"en": "main thread, polling the widgets", "bn": "মূল থ্রেড, উইজেট পোলিং"},
+    "pg.mode.poll": {"en": "main thread, polling the widgets", "bn": "মূল থ্রেড, উইজেটগুলো পোল করে"},
     # answers to the learner's requests
     "pg.msg.next_step": {"en": "{name} = {value}: used from the next step.",
                           "bn": "{name} = {value}: পরের স্টেপ থেকে কাজ করবে।"},
     "pg.msg.next_epoch": {"en": "{name} = {value}: takes effect at the next epoch boundary.",
                            "bn": "{name} = {value}: পরের ইপকের শুরুতে কাজ করবে।"},
     "pg.msg.at_start": {"en": "{name} = {value}: used when you press Start.",
-                         "bn": "{name} = {value}: শুরু চাপলে কাজ করবে।"},
+                         "bn": "{name} = {value}: «শুরু» চাপলে কাজ করবে।"},
     "pg.msg.already_running": {"en": "Already training: there is only one training run at a time. "
                                       "Pause or Stop it first.",
-                                "bn": "ট্রেনিং তো চলছেই: একসঙ্গে একটাই চলতে পারে। আগে বিরতি দাও বা থামাও।"},
+                                "bn": "ট্রেনিং তো চলছেই: একসঙ্গে একটাই রান চলতে পারে। আগে বিরতি দাও বা থামাও।"},
     "pg.msg.not_running": {"en": "Nothing is training yet: press Start first.",
-                            "bn": "এখনো কিছু ট্রেন হচ্ছে না: আগে শুরু চাপো।"},
+                            "bn": "এখনো কিছু ট্রেন হচ্ছে না: আগে «শুরু» চাপো।"},
     "pg.msg.already_paused": {"en": "Already paused: press Resume to continue.",
-                               "bn": "বিরতি তো চলছেই: চালিয়ে যেতে আবার চালাও চাপো।"},
+                               "bn": "বিরতি তো চলছেই: চালিয়ে যেতে «আবার শুরু» চাপো।"},
     "pg.msg.not_paused": {"en": "Not paused, so there is nothing to resume.",
-                           "bn": "বিরতিতে নেই, তাই আবার চালানোর কিছু নেই।"},
+                           "bn": "বিরতি দেওয়া হয়নি, তাই আবার শুরু করার কিছু নেই।"},
     "pg.msg.paused": {"en": "Paused after step {step}. The weights and the optimizer wait as they are.",
                        "bn": "স্টেপ {step}-এর পরে বিরতি। ওজন আর অপটিমাইজার যেমন ছিল তেমনই অপেক্ষা করছে।"},
     "pg.msg.stopping": {"en": "Stopping after the current step...", "bn": "এই স্টেপ শেষ হলেই থামছে..."},
@@ -805,7 +805,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "bn": "এই স্টেপ শেষ হলেই থামছে, তারপর প্রথম ওজনে ফেরা হবে..."},
     "pg.msg.reset": {"en": "Back to the first weights (seed {seed}) with a new optimizer; the history starts empty. "
                             "Press Start.",
-                      "bn": "প্রথম ওজনে ফেরা হলো (সিড {seed}), নতুন অপটিমাইজারসহ; হিস্ট্রি খালি থেকে শুরু। শুরু চাপো।"},
+                      "bn": "নতুন অপটিমাইজার নিয়ে প্রথম ওজনে ফেরা হলো (সিড {seed}); হিস্ট্রি আবার খালি। «শুরু» চাপো।"},
     "pg.msg.replaced": {"en": "A newer playground replaced this one (its cell ran again), so this one is stopped. "
                                "Use the new one.",
                          "bn": "এর জায়গায় একটি নতুন প্লেগ্রাউন্ড তৈরি হয়েছে (সেলটি আবার চালানো হয়েছে), তাই এটি বন্ধ। "
@@ -813,13 +813,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pg.msg.closed": {"en": "This playground is closed: make a new one to train again.",
                        "bn": "এই প্লেগ্রাউন্ডটি বন্ধ: আবার ট্রেন করতে একটি নতুন তৈরি করো।"},
     "pg.msg.not_number": {"en": "{name} must be a number, got {value!r}: not changed.",
-                           "bn": "{name} একটি সংখ্যা হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+                           "bn": "{name} হিসেবে একটি সংখ্যা চাই, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
     "pg.msg.not_whole": {"en": "{name} must be a whole number, got {value!r}: not changed.",
-                          "bn": "{name} একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+                          "bn": "{name} হিসেবে একটি পূর্ণসংখ্যা চাই, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
     "pg.msg.out_of_range": {"en": "{name} must be between {low:g} and {high:g}, got {value!r}: not changed.",
-                             "bn": "{name} {low:g} থেকে {high:g}-এর মধ্যে হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
+                             "bn": "{name}-এর মান {low:g} থেকে {high:g}-এর মধ্যে হতে হবে, পাওয়া গেল {value!r}: বদলানো হয়নি।"},
     "pg.msg.bad_optimizer": {"en": "Unknown optimizer {value!r}: choose one of {options}.",
-                              "bn": "অজানা অপটিমাইজার {value!r}: এগুলোর একটি বেছে নাও: {options}।"},
+                              "bn": "অজানা অপটিমাইজার {value!r}; এগুলোর যেকোনো একটি বেছে নাও: {options}।"},
     "pg.msg.not_bool": {"en": "AMP is on or off (True or False), got {value!r}.",
                          "bn": "AMP হয় চালু নয়তো বন্ধ (True অথবা False), পাওয়া গেল {value!r}।"},
     "pg.msg.amp_unavailable": {"en": "Mixed precision helps on CUDA GPUs only; here the device is {device}, "
@@ -830,11 +830,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pg.msg.bad_mode": {"en": "mode must be 'auto', 'thread' or 'poll', got {value!r}.",
                          "bn": "mode হতে হবে 'auto', 'thread' অথবা 'poll'; পাওয়া গেল {value!r}।"},
     "pg.msg.error": {"en": "Training stopped by an error: {reason}. The model and the history are kept.",
-                      "bn": "একটি ত্রুটিতে ট্রেনিং থেমে গেছে: {reason}। মডেল আর হিস্ট্রি রাখা আছে।"},
+                      "bn": "একটি ত্রুটির কারণে ট্রেনিং থেমে গেছে: {reason}। মডেল আর হিস্ট্রি রাখা আছে।"},
     "pg.msg.no_poll": {"en": "Poll mode needs a Jupyter kernel with ipykernel 6 (as on Colab) and the jupyter-ui-poll "
                               "package; here the controls are read only at Start. Use mode='thread'.",
-                        "bn": "পোল মোডের জন্য ipykernel 6 (Colab-এর মতো) সহ Jupyter কার্নেল আর jupyter-ui-poll প্যাকেজ "
-                              "দরকার; এখানে কন্ট্রোলগুলো শুধু শুরুতে পড়া হবে। mode='thread' ব্যবহার করো।"},
+                        "bn": "পোল মোডের জন্য দরকার ipykernel 6-এর একটি Jupyter কার্নেল (যেমন Colab-এ) আর jupyter-ui-poll "
+                              "প্যাকেজ; এখানে কন্ট্রোলগুলো শুধু «শুরু» চাপার সময় পড়া হবে। mode='thread' ব্যবহার করো।"},
     # lines in the log
     "pg.log.epoch": {"en": "Run {run}, epoch {epoch}/{of} | train loss {train_loss:.4f}, acc {train_acc:.1%} | "
                             "val loss {val_loss:.4f}, acc {val_acc:.1%}",
@@ -842,18 +842,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "ভ্যালিডেশন লস {val_loss:.4f}, সঠিকতা {val_acc:.1%}"},
     "pg.log.optimizer": {"en": "Epoch {epoch}: optimizer {old} -> {new} at a clean boundary (step {step}); "
                                 "its state (momentum, Adam's averages) starts fresh.",
-                          "bn": "ইপক {epoch}: অপটিমাইজার {old} -> {new}, একটি পরিষ্কার সীমানায় (স্টেপ {step}); "
-                                "এর অবস্থা (মোমেন্টাম, Adam-এর গড়) নতুন করে শুরু হলো।"},
+                          "bn": "ইপক {epoch}: অপটিমাইজার {old} -> {new}, দুই ইপকের ঠিক মাঝখানে (স্টেপ {step}); "
+                                "অপটিমাইজারের অবস্থা (মোমেন্টাম, Adam-এর গড়) নতুন করে শুরু হলো।"},
     "pg.log.amp": {"en": "Epoch {epoch}: mixed precision {value}.", "bn": "ইপক {epoch}: মিক্সড প্রিসিশন {value}।"},
-    "pg.log.epochs": {"en": "This run now trains {value} epochs.", "bn": "এই রানে এখন {value}টি ইপক ট্রেন হবে।"},
+    "pg.log.epochs": {"en": "This run now trains {value} epochs.", "bn": "এই রানে ইপকের সংখ্যা এখন {value}।"},
     "pg.log.finished": {"en": "Finished after step {steps}. pg.model and pg.history are ready for the next cell.",
                          "bn": "স্টেপ {steps}-এর পরে শেষ হলো। pg.model আর pg.history পরের সেলের জন্য তৈরি।"},
     "pg.log.stopped": {"en": "Stopped after step {step}. The model and the history are kept (pg.model, pg.history).",
                         "bn": "স্টেপ {step}-এর পরে থামানো হলো। মডেল আর হিস্ট্রি রাখা আছে (pg.model, pg.history)।"},
     "pg.log.nonfinite": {"en": "Stopped: the loss became {loss} at step {step}. The learning rate is too high; "
                                 "lower it and press Start (the history is kept), or press Reset.",
-                          "bn": "থামানো হলো: স্টেপ {step}-এ লস {loss} হয়ে গেছে। লার্নিং রেট বেশি বড়; কমিয়ে আবার "
-                                "শুরু চাপো (হিস্ট্রি রাখা আছে), অথবা রিসেট চাপো।"},
+                          "bn": "থামানো হলো: স্টেপ {step}-এ লস {loss} হয়ে গেছে। লার্নিং রেট খুব বেশি; সেটা কমিয়ে "
+                                "«শুরু» চাপো (হিস্ট্রি রাখা আছে), অথবা «রিসেট» চাপো।"},
     # the chart
     "pg.chart.loss": {"en": "loss per step", "bn": "প্রতি স্টেপে লস"},
     "pg.chart.train_acc": {"en": "train accuracy", "bn": "ট্রেন সঠিকতা"},

@@ -116,9 +116,10 @@ def term_problems(key: str, english: str, bengali: str) -> list[str]:
     return problems
 
 
-# Modules other people are rewriting now (lessons 02, 07, 10, 11 and their helpers); their messages
-# are checked but may still fail. Remove a prefix once its module is revised.
-PENDING = ("l02.", "l07.", "ex.02.", "ex.07.", "pg.", "step.", "ddp.", "cli.")
+# Modules other people are rewriting now (the stepper); their messages are checked but may still fail.
+# Remove a prefix once its module is revised. cli.help.seed waits for the glossary: "random" must be
+# এলোমেলো, which is also noisy's old form, so no message with "random" can pass until that is settled.
+PENDING = ("step.", "cli.help.seed")
 
 
 @pytest.mark.parametrize("key", sorted(ALL))

@@ -33,11 +33,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.02.accuracy.dim": {
         "en": "The predictions have the wrong length: which dimension holds the classes?",
-        "bn": "প্রেডিকশনের দৈর্ঘ্য ভুল: ক্লাসগুলো কোন ডাইমেনশনে আছে?",
+        "bn": "প্রেডিকশনের দৈর্ঘ্য ভুল: ক্লাসগুলো কোন মাত্রায় আছে?",
     },
     "ex.02.accuracy.count": {
         "en": "That looks like a count, not a fraction between 0 and 1. Divide by the number of samples.",
-        "bn": "এটা গণনা মনে হচ্ছে, 0 আর 1-এর মধ্যের ভগ্নাংশ নয়। স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
+        "bn": "এটা দেখে একটা কাউন্ট মনে হচ্ছে, 0 আর 1-এর মধ্যের ভগ্নাংশ নয়। স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
     },
     "ex.02.accuracy.wrong": {
         "en": "The value is not the share of correct predictions. Compare argmax(dim=1) with the targets.",
@@ -46,7 +46,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # 02.log_interval
     "ex.02.log_interval.why": {
         "en": "With 20 batches, lines print at batches 0, 4, 8, 12 and 16: five lines.",
-        "bn": "২০টি ব্যাচে লাইন ছাপা হয় ব্যাচ 0, 4, 8, 12 আর 16-এ: মোট পাঁচটি লাইন।",
+        "bn": "20টি ব্যাচ থাকলে লাইন ছাপা হয় ব্যাচ 0, 4, 8, 12 আর 16-এ: মোট পাঁচটি লাইন।",
     },
     "ex.02.log_interval.count": {
         "en": "That prints {lines} lines, not 5. Remember: batch 0 always prints, then every log_interval batches.",
@@ -54,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.02.log_interval.type": {
         "en": "log_interval must be a whole number of at least 1.",
-        "bn": "log_interval কমপক্ষে 1 এমন একটি পূর্ণসংখ্যা হতে হবে।",
+        "bn": "log_interval-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে।",
     },
 }
 

@@ -13,30 +13,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l07.grad_norm": {"en": "gradient norm", "bn": "গ্রেডিয়েন্টের নর্ম"},
     "l07.curve_big_lr": {"en": "lr=0.5, no clipping", "bn": "lr=0.5, ক্লিপিং ছাড়া"},
-    "l07.curve_clipped": {"en": "lr=0.5, clip_grad_norm_ at 1.0", "bn": "lr=0.5, clip_grad_norm_ 1.0-এ"},
+    "l07.curve_clipped": {"en": "lr=0.5, clip_grad_norm_ at 1.0", "bn": "lr=0.5, clip_grad_norm_, সীমা 1.0"},
     "l07.curve_small_lr": {"en": "lr=0.1, no clipping", "bn": "lr=0.1, ক্লিপিং ছাড়া"},
     "l07.curve_raw_pixels": {
         "en": "lr=0.1, pixels 0-255 (not normalised)",
-        "bn": "lr=0.1, পিক্সেল 0-255 (নরমালাইজ করা নয়)",
+        "bn": "lr=0.1, পিক্সেল 0-255 (নরমালাইজ করা হয়নি)",
     },
     # 07.amp_step
     "ex.07.amp_step.why": {
         "en": "unscale_ first, so clip_grad_norm_ limits the true gradients; scaler.step skips a step with inf "
         "or nan, and scaler.update adapts the scale.",
-        "bn": "আগে unscale_, তাই clip_grad_norm_ আসল গ্রেডিয়েন্টকেই সীমায় বাঁধে; inf বা nan থাকলে scaler.step "
+        "bn": "আগে unscale_ করলে clip_grad_norm_ আসল গ্রেডিয়েন্টকেই সীমায় বাঁধে; inf বা nan থাকলে scaler.step "
         "স্টেপটি বাদ দেয়, আর scaler.update স্কেল ঠিক করে নেয়।",
     },
     "ex.07.amp_step.order": {
         "en": "The step taken is about {ratio:.0f} times too small: clipping saw the scaled gradients. "
         "Call scaler.unscale_(optimizer) before clip_grad_norm_.",
-        "bn": "নেওয়া স্টেপটি প্রায় {ratio:.0f} গুণ ছোট: ক্লিপিং স্কেল করা গ্রেডিয়েন্ট দেখেছে। "
-        "clip_grad_norm_-এর আগে scaler.unscale_(optimizer) ডাকো।",
+        "bn": "নেওয়া স্টেপটি যা হওয়ার কথা তার চেয়ে প্রায় {ratio:.0f} গুণ ছোট: ক্লিপিং স্কেল করা গ্রেডিয়েন্ট দেখেছে। "
+        "clip_grad_norm_-এর আগে scaler.unscale_(optimizer) কল করো।",
     },
     "ex.07.amp_step.no_clip": {
         "en": "The step is as long as the unclipped gradient: the clipping did not act. "
         "After unscale_, call clip_grad_norm_(model.parameters(), max_norm).",
         "bn": "স্টেপটি ক্লিপ-না-করা গ্রেডিয়েন্টের সমান লম্বা: ক্লিপিং কাজ করেনি। "
-        "unscale_-এর পরে clip_grad_norm_(model.parameters(), max_norm) ডাকো।",
+        "unscale_-এর পরে clip_grad_norm_(model.parameters(), max_norm) কল করো।",
     },
     "ex.07.amp_step.no_step": {
         "en": "The weights did not change. Is scaler.step(optimizer) still there?",
@@ -44,13 +44,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.07.amp_step.update": {
         "en": "The scale never changes: call scaler.update() after scaler.step(optimizer).",
-        "bn": "স্কেল কখনো বদলাচ্ছে না: scaler.step(optimizer)-এর পরে scaler.update() ডাকো।",
+        "bn": "স্কেল কখনো বদলাচ্ছে না: scaler.step(optimizer)-এর পরে scaler.update() কল করো।",
     },
     "ex.07.amp_step.skip": {
         "en": "With inf gradients the weights changed (or became nan). Let scaler.step(optimizer) make the step: "
         "it skips it when a gradient is inf or nan.",
         "bn": "গ্রেডিয়েন্ট inf হওয়া সত্ত্বেও ওজন বদলে গেছে (বা nan হয়েছে)। স্টেপটি scaler.step(optimizer)-কে দিয়ে "
-        "করাও: কোনো গ্রেডিয়েন্ট inf বা nan হলে সে স্টেপটি বাদ দেয়।",
+        "করাও: কোনো গ্রেডিয়েন্ট inf বা nan হলে এটি নিজেই স্টেপটি বাদ দেয়।",
     },
     "ex.07.amp_step.wrong": {
         "en": "The step is not the clipped true gradient. The order is: scale(loss).backward(), unscale_, "
@@ -62,12 +62,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.07.accumulate.why": {
         "en": "Each micro-batch loss is a mean; dividing it by k makes the k backward passes add up to the mean "
         "over all samples, the big batch's gradient.",
-        "bn": "প্রতিটি মাইক্রো-ব্যাচের লস একটি গড়; k দিয়ে ভাগ করলে k-টি backward মিলে সব স্যাম্পলের গড়ের "
-        "গ্রেডিয়েন্ট হয়, অর্থাৎ বড় ব্যাচের গ্রেডিয়েন্ট।",
+        "bn": "প্রতিটি মাইক্রো-ব্যাচের লস একটি গড়; সেটাকে k দিয়ে ভাগ করলে k-টি ব্যাকওয়ার্ড পাসের গ্রেডিয়েন্ট যোগ "
+        "হয়ে সব স্যাম্পলের গড় লসের গ্রেডিয়েন্ট দাঁড়ায়, অর্থাৎ বড় ব্যাচের গ্রেডিয়েন্ট।",
     },
     "ex.07.accumulate.divide": {
         "en": "The gradient is {k} times too large: each micro-batch loss must be divided by k before backward().",
-        "bn": "গ্রেডিয়েন্ট {k} গুণ বড়: backward()-এর আগে প্রতিটি মাইক্রো-ব্যাচের লসকে k দিয়ে ভাগ করতে হবে।",
+        "bn": "গ্রেডিয়েন্ট যা হওয়ার কথা তার {k} গুণ বড়: backward()-এর আগে প্রতিটি মাইক্রো-ব্যাচের লসকে k দিয়ে ভাগ করতে হবে।",
     },
     "ex.07.accumulate.zero_inside": {
         "en": "Only the last micro-batch's gradient is left: do not clear the gradients inside the loop.",
@@ -76,12 +76,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.07.accumulate.factor": {
         "en": "The direction is right but the size is {ratio:.2f} times the big batch's. Divide by the number "
         "of micro-batches, len(micro_batches).",
-        "bn": "দিক ঠিক আছে, কিন্তু মাপ বড় ব্যাচের {ratio:.2f} গুণ। মাইক্রো-ব্যাচের সংখ্যা, len(micro_batches), "
+        "bn": "দিক ঠিক আছে, কিন্তু মাপ বড় ব্যাচের {ratio:.2f} গুণ। মাইক্রো-ব্যাচের সংখ্যা len(micro_batches) "
         "দিয়ে ভাগ করো।",
     },
     "ex.07.accumulate.no_grad": {
         "en": "No gradient arrived in .grad. Call backward() on every micro-batch's loss.",
-        "bn": ".grad-এ কোনো গ্রেডিয়েন্ট আসেনি। প্রতিটি মাইক্রো-ব্যাচের লসে backward() ডাকো।",
+        "bn": ".grad-এ কোনো গ্রেডিয়েন্ট আসেনি। প্রতিটি মাইক্রো-ব্যাচের লসে backward() কল করো।",
     },
     "ex.07.accumulate.wrong": {
         "en": "The gradient differs from the big batch's. For every micro-batch: loss / k, then backward().",
@@ -91,8 +91,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.07.grad_norm.why": {
         "en": "The global norm is the square root of the sum of every gradient's squared norm: all gradients as "
         "one long vector.",
-        "bn": "সামগ্রিক নর্ম হলো প্রতিটি গ্রেডিয়েন্টের নর্মের বর্গের যোগফলের বর্গমূল: সব গ্রেডিয়েন্টকে একটি "
-        "লম্বা ভেক্টর ধরে।",
+        "bn": "সামগ্রিক নর্ম হলো প্রতিটি গ্রেডিয়েন্টের নর্মের বর্গের যোগফলের বর্গমূল: যেন সব গ্রেডিয়েন্ট মিলে "
+        "একটিই লম্বা ভেক্টর।",
     },
     "ex.07.grad_norm.none": {
         "en": "Some parameters have no gradient (.grad is None). Skip them: if p.grad is not None.",
