@@ -13,39 +13,10 @@ from helpers.data import TensorLoader
 from helpers.i18n import set_language
 from helpers.loop import train_one_epoch, validate
 from helpers.models import DigitClassifier
+from helpers.syllabus import train_one_epoch as syllabus_train_one_epoch  # lesson 02's 18 lines, checked verbatim
 
 DEVICE = torch.device("cpu")
 BATCH_LINE = re.compile(r"^Batch +\d+/ +\d+ \| Loss: \d+\.\d{4}$")
-
-
-def syllabus_train_one_epoch(model, device, train_loader, optimizer, criterion, log_interval=100):
-    """The 18 numbered lines of the syllabus (seed 000), verbatim: the reference helpers must match."""
-    model.train()                                    # 1
-    running_loss = 0.0                                # 2
-    total, correct = 0, 0                             # 3
-
-    for batch_idx, (data, targets) in enumerate(train_loader):  # 4
-        data, targets = data.to(device), targets.to(device)     # 5
-
-        optimizer.zero_grad()                         # 6
-        outputs = model(data)                         # 7
-        loss = criterion(outputs, targets)            # 8
-        loss.backward()                               # 9
-        optimizer.step()                              # 10
-
-        running_loss += loss.item()                   # 11
-
-        preds = outputs.argmax(dim=1)                 # 12
-        correct += (preds == targets).sum().item()    # 13
-        total   += targets.size(0)                    # 14
-
-        if (batch_idx % log_interval) == 0:          # 15
-            print(f"Batch {batch_idx:5d}/{len(train_loader):5d} | "
-                  f"Loss: {loss.item():.4f}")
-
-    avg_loss = running_loss / len(train_loader)       # 16
-    train_acc = (correct / total) if total else 0.0   # 17
-    return avg_loss, train_acc                        # 18
 
 
 def syllabus_validate(model, loader, criterion, device):
