@@ -66,11 +66,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.finished": {
         "en": "The epoch is over (the loop returned {result}). Call restart() to step through it again.",
-        "bn": "ইপক শেষ (লুপ ফেরত দিয়েছে {result})। আবার ধাপে ধাপে চালাতে restart() ডাকো।",
+        "bn": "ইপক শেষ (লুপ ফেরত দিয়েছে {result})। আবার ধাপে ধাপে চালাতে restart() কল করো।",
     },
     "step.failed": {
         "en": "The loop stopped with an error ({error}). Fix the cause, then call restart().",
-        "bn": "একটি ত্রুটিতে লুপ থেমে গেছে ({error})। কারণটা ঠিক করো, তারপর restart() ডাকো।",
+        "bn": "একটি এররে লুপ থেমে গেছে ({error})। কারণটা ঠিক করো, তারপর restart() কল করো।",
     },
     "step.cpu_amp": {
         "en": "On a CPU, autocast computes in bfloat16, which needs no GradScaler: the scaler here only shows the "
@@ -113,14 +113,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.ui.batch": {"en": "batch {batch}", "bn": "ব্যাচ {batch}"},
     "step.ui.done": {
         "en": "The epoch is over: average loss {loss:.4f}, training accuracy {acc:.1%}. Press Restart to step again.",
-        "bn": "ইপক শেষ: গড় লস {loss:.4f}, ট্রেনিং সঠিকতা {acc:.1%}। আবার চালাতে 'আবার শুরু' চাপো।",
+        "bn": "ইপক শেষ: গড় লস {loss:.4f}, ট্রেনিং সঠিকতা {acc:.1%}। আবার স্টেপ করে দেখতে 'আবার শুরু' চাপো।",
     },
     "step.ui.restarted": {
         "en": "Started again from the same weights, without line(s): {lines}.",
         "bn": "একই ওজন থেকে আবার শুরু হলো, এই লাইন(গুলো) ছাড়া: {lines}।",
     },
     "step.ui.restarted_all": {"en": "Started again from the same weights.", "bn": "একই ওজন থেকে আবার শুরু হলো।"},
-    "step.ui.error": {"en": "The loop raised {error}", "bn": "লুপটি ত্রুটি তুলেছে: {error}"},
+    "step.ui.error": {"en": "The loop raised {error}", "bn": "লুপটি এরর দেখিয়েছে: {error}"},
     "step.ui.grads": {"en": "gradient norm per layer", "bn": "প্রতিটি স্তরের গ্রেডিয়েন্ট নর্ম"},
     "step.ui.moved": {"en": "weight change per layer", "bn": "প্রতিটি স্তরের ওজনের বদল"},
     "step.ui.tensors": {"en": "tensors", "bn": "tensor-গুলো"},
@@ -131,35 +131,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`model.train()` only sets a flag; it does not train anything. Without it, a model last used with "
         "`model.eval()` would train with dropout switched off and batch-norm statistics frozen.",
         "bn": "`model.train()` শুধু একটা ফ্ল্যাগ বসায়, নিজে কিছুই ট্রেন করে না। এটি না থাকলে, শেষবার `model.eval()` "
-        "অবস্থায় ব্যবহার করা একটি মডেল ড্রপআউট বন্ধ রেখে আর BatchNorm-এর পরিসংখ্যান জমাট রেখেই ট্রেন হবে।",
+        "অবস্থায় ব্যবহার করা একটি মডেল ড্রপআউট বন্ধ রেখে আর BatchNorm-এর পরিসংখ্যান না বদলিয়েই ট্রেন হবে।",
     },
     "step.note.02.2": {
         "en": "`running_loss` adds up the loss of every batch so that we can report the epoch's average at the end (line 16).",
-        "bn": "`running_loss` প্রতিটি ব্যাচের লস যোগ করে রাখে, যাতে শেষে (লাইন ১৬) পুরো ইপকের গড় জানাতে পারি।",
+        "bn": "`running_loss` প্রতিটি ব্যাচের লস যোগ করে রাখে, যাতে শেষে (লাইন 16) পুরো ইপকের গড় জানাতে পারি।",
     },
     "step.note.02.3": {
         "en": "`correct` and `total` count right predictions and samples seen, for the training accuracy (line 17).",
         "bn": "`correct` আর `total` গোনে কতগুলো প্রেডিকশন (prediction) ঠিক হলো আর মোট কতগুলো স্যাম্পল (sample) দেখা "
-        "হলো; এ দুটো থেকেই লাইন ১৭-এ আসে ট্রেনিং সঠিকতা (accuracy)।",
+        "হলো; এ দুটো থেকেই লাইন 17-এ আসে ট্রেনিং সঠিকতা (accuracy)।",
     },
     "step.note.02.4": {
         "en": "The loader hands out one *batch* at a time: a tensor of images and a tensor of their labels. "
         "`enumerate` adds the batch number, which line 15 uses for logging.",
         "bn": "লোডার একবারে একটি করে *ব্যাচ* দেয়: ছবিগুলোর একটি tensor আর তাদের লেবেলের (label) একটি tensor। "
-        "`enumerate` সঙ্গে ব্যাচের নম্বরটাও জুড়ে দেয়, যা লাইন ১৫ লগ লেখার কাজে লাগায়।",
+        "`enumerate` সঙ্গে ব্যাচের নম্বরটাও জুড়ে দেয়, যা লাইন 15 লগ লেখার কাজে লাগায়।",
     },
     "step.note.02.5": {
         "en": "The model was moved to the device once (lesson 01); every batch has to follow it, or PyTorch raises "
         "the device-mismatch `RuntimeError`.",
-        "bn": "মডেলকে ডিভাইসে পাঠানো হয়েছিল মাত্র একবার (পাঠ ০১); প্রতিটি ব্যাচকেও তার পিছু পিছু সেখানে যেতে হবে, "
-        "নইলে PyTorch ডিভাইস অমিলের (device mismatch) `RuntimeError` তোলে।",
+        "bn": "মডেলকে ডিভাইসে পাঠানো হয়েছিল মাত্র একবার (পাঠ 01); প্রতিটি ব্যাচকেও তার পিছু পিছু সেখানে যেতে হবে, "
+        "নইলে PyTorch ডিভাইস অমিলের (device mismatch) এরর দেখায়, একটি `RuntimeError`।",
     },
     "step.note.02.6": {
         "en": "Clears the gradients left over from the previous step. PyTorch adds new gradients to the old ones, so "
         "without this line each update uses the sum of all gradients so far (we proved that in lesson 01).",
         "bn": "আগের স্টেপ থেকে রয়ে যাওয়া গ্রেডিয়েন্ট (gradient) মুছে ফেলে। PyTorch নতুন গ্রেডিয়েন্টকে পুরোনোগুলোর "
         "সঙ্গে যোগ করে, তাই এই লাইন না থাকলে প্রতিটি আপডেট এ পর্যন্ত পাওয়া সব গ্রেডিয়েন্টের যোগফল ব্যবহার করে "
-        "(পাঠ ০১-এ আমরা এটা প্রমাণ করে দেখেছি)।",
+        "(পাঠ 01-এ আমরা এটা প্রমাণ করে দেখেছি)।",
     },
     "step.note.02.7": {
         "en": "The *forward pass*: the batch flows through the layers and comes out as logits, one row per image and "
@@ -197,34 +197,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.02.13": {
         "en": "Line 13 compares predictions with targets (a tensor of `True`/`False`), counts the `True` values and "
         "adds them to `correct`.",
-        "bn": "লাইন ১৩ প্রেডিকশনগুলোকে টার্গেটের সঙ্গে তুলনা করে (ফল হয় `True`/`False`-এর একটি tensor), `True`-গুলো "
+        "bn": "লাইন 13 প্রেডিকশনগুলোকে টার্গেটের সঙ্গে তুলনা করে (ফল হয় `True`/`False`-এর একটি tensor), `True`-গুলো "
         "গোনে আর সংখ্যাটা `correct`-এ যোগ করে।",
     },
     "step.note.02.14": {
         "en": "Line 14 adds the number of samples in the batch: `targets.size(0)` is the batch dimension, which can "
         "be smaller for the last batch of an epoch.",
-        "bn": "লাইন ১৪ ব্যাচের স্যাম্পল-সংখ্যা যোগ করে: `targets.size(0)` হলো ব্যাচের মাত্রা, যা ইপকের শেষ ব্যাচে "
+        "bn": "লাইন 14 ব্যাচের স্যাম্পল-সংখ্যা যোগ করে: `targets.size(0)` হলো ব্যাচের মাত্রা, যা ইপকের শেষ ব্যাচে "
         "ছোট হতে পারে।",
     },
     "step.note.02.15": {
         "en": "`batch_idx % log_interval == 0` is true for batches 0, `log_interval`, `2 × log_interval`, ... so we "
         "print a progress line now and then.",
-        "bn": "`batch_idx % log_interval == 0` সত্য হয় ব্যাচ ০, `log_interval`, `2 × log_interval`, ...-এর বেলায়, "
+        "bn": "`batch_idx % log_interval == 0` সত্য হয় ব্যাচ 0, `log_interval`, `2 × log_interval`, ...-এর বেলায়, "
         "তাই মাঝে মাঝে আমরা অগ্রগতির একটি লাইন প্রিন্ট করি।",
     },
     "step.note.02.16": {
         "en": "Line 16 divides the summed loss by the number of batches: the average training loss of the epoch.",
-        "bn": "লাইন ১৬ মোট লসকে ব্যাচের সংখ্যা দিয়ে ভাগ করে: এটাই ইপকের গড় ট্রেনিং লস।",
+        "bn": "লাইন 16 মোট লসকে ব্যাচের সংখ্যা দিয়ে ভাগ করে: এটাই ইপকের গড় ট্রেনিং লস।",
     },
     "step.note.02.17": {
         "en": "Line 17 is the training accuracy; the `if total else 0.0` guards against dividing by zero on an "
         "empty loader.",
-        "bn": "লাইন ১৭ হলো ট্রেনিং সঠিকতা; `if total else 0.0` অংশটা ফাঁকা লোডারের বেলায় শূন্য দিয়ে ভাগ হওয়া আটকায়।",
+        "bn": "লাইন 17 হলো ট্রেনিং সঠিকতা; `if total else 0.0` অংশটা ফাঁকা লোডারের বেলায় শূন্য দিয়ে ভাগ হওয়া আটকায়।",
     },
     "step.note.02.18": {
         "en": "Line 18 returns both, so the caller can log them, feed a scheduler or decide to stop early.",
-        "bn": "লাইন ১৮ দুটো মানই ফেরত দেয়, যাতে ফাংশনটিকে যে ডেকেছে সে এগুলো লগ করতে পারে, কোনো শিডিউলারকে "
-        "(scheduler) দিতে পারে, কিংবা আগেভাগে থামানোর (early stopping) সিদ্ধান্ত নিতে পারে।",
+        "bn": "লাইন 18 দুটো মানই ফেরত দেয়, যাতে যে ফাংশনটিকে কল করেছে সে এগুলো লগ করতে পারে, কোনো শিডিউলারকে "
+        "(scheduler) দিতে পারে, কিংবা আর্লি স্টপিংয়ের সিদ্ধান্ত নিতে পারে।",
     },
     "step.note.07.A": {
         "en": "Lines A and B compute exactly those two arguments from `device`.",
@@ -233,7 +233,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.07.B": {
         "en": "`amp_dtype` is the 16-bit type that mixed precision will use on this machine: float16 on an NVIDIA GPU, "
         "bfloat16 on a CPU.",
-        "bn": "`amp_dtype` হলো সেই ১৬-বিটের ধরন, যা এই মেশিনে মিক্সড প্রিসিশন ব্যবহার করবে: NVIDIA GPU-তে float16, "
+        "bn": "`amp_dtype` হলো সেই 16-বিটের ধরন, যা এই মেশিনে মিক্সড প্রিসিশন ব্যবহার করবে: NVIDIA GPU-তে float16, "
         "CPU-তে bfloat16।",
     },
     "step.note.07.C": {
@@ -241,13 +241,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "operation which precision to use. The weights themselves stay in float32: autocast makes 16-bit copies for "
         "the computation, and the gradients arrive back in float32.",
         "bn": "`with torch.amp.autocast(device_type=..., dtype=...)` ব্লকের ভেতরে PyTorch প্রতিটি অপারেশনের জন্য আলাদা "
-        "করে ঠিক করে কোন প্রিসিশন ব্যবহার হবে। ওজনগুলো নিজেরা float32-ই থাকে: autocast হিসাবের জন্য তাদের ১৬-বিটের "
+        "করে ঠিক করে কোন প্রিসিশন ব্যবহার হবে। ওজনগুলো নিজেরা float32-ই থাকে: autocast হিসাবের জন্য তাদের 16-বিটের "
         "কপি বানায়, আর গ্রেডিয়েন্ট ফেরত আসে float32-এ।",
     },
     "step.note.07.D": {
         "en": "`scaler.scale(loss)` returns the loss multiplied by the current scale; `.backward()` on it gives scaled "
         "gradients.",
-        "bn": "`scaler.scale(loss)` লসকে বর্তমান স্কেল দিয়ে গুণ করে ফেরত দেয়; তার ওপর `.backward()` ডাকলে স্কেল করা "
+        "bn": "`scaler.scale(loss)` লসকে বর্তমান স্কেল দিয়ে গুণ করে ফেরত দেয়; তার ওপর `.backward()` কল করলে স্কেল করা "
         "গ্রেডিয়েন্ট পাওয়া যায়।",
     },
     "step.note.07.E": {
@@ -263,14 +263,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`clip_grad_norm_(parameters, max_norm)` shrinks the gradients when their global norm is larger than "
         "`max_norm` (section 8).",
         "bn": "`clip_grad_norm_(parameters, max_norm)` গ্রেডিয়েন্টগুলোর সামগ্রিক নর্ম `max_norm`-এর চেয়ে বড় হলে "
-        "সেগুলোকে ছোট করে দেয় (অংশ ৮)।",
+        "সেগুলোকে ছোট করে দেয় (অংশ 8)।",
     },
     "step.note.07.H": {
         "en": "`scaler.step(optimizer)` checks the gradients first. If any is `inf` or `nan` (the scale was too large "
         "and float16 overflowed), it does **not** call `optimizer.step()`: this batch is skipped rather than allowed "
         "to destroy the weights.",
         "bn": "`scaler.step(optimizer)` আগে গ্রেডিয়েন্টগুলো পরীক্ষা করে। কোনোটি `inf` বা `nan` হলে (স্কেল খুব বড় ছিল "
-        "আর float16 ওভারফ্লো করেছে) সে `optimizer.step()` **ডাকে না**: ওজনগুলোকে নষ্ট করতে না দিয়ে এই ব্যাচটি বাদ "
+        "আর float16 ওভারফ্লো করেছে) সে `optimizer.step()` **কল করে না**: ওজনগুলোকে নষ্ট করতে না দিয়ে এই ব্যাচটি বাদ "
         "দেওয়া হয়।",
     },
     "step.note.07.I": {
@@ -278,7 +278,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the next `scaler.unscale_()` or `scaler.step()` raises a `RuntimeError`: `step` marks the optimizer as "
         "stepped, and only `update` clears the mark.",
         "bn": "প্রতিটি স্টেপের পরে `scaler.update()` পরের স্টেপের জন্য স্কেল ঠিক করে। `scaler.update()` ভুলে গেলে পরের "
-        "`scaler.unscale_()` বা `scaler.step()` একটি `RuntimeError` তোলে: `step` অপটিমাইজারের গায়ে \"স্টেপ নেওয়া "
+        "`scaler.unscale_()` বা `scaler.step()` এরর দেখায়, একটি `RuntimeError`: `step` অপটিমাইজারের গায়ে \"স্টেপ নেওয়া "
         "হয়েছে\" চিহ্ন বসায়, আর সেই চিহ্ন মোছে শুধু `update`।",
     },
     "step.note.07.J": {

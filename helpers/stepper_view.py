@@ -17,7 +17,10 @@ from .i18n import t
 from .stepper import Stepper, StepRecord, per_layer
 
 CODE_STYLE = "font-family:monospace;font-size:16px;line-height:1.45;margin:0;padding:6px;background:#fafafa"
-PANEL_STYLE = "font-size:15px;line-height:1.4"
+PANEL_STYLE = "font-size:15px;line-height:1.4;padding:0 8px"
+# Buttons and skip boxes at 15 px instead of ipywidgets' 13 px, for a projector; scoped to the stepper.
+WIDGET_CSS = (".step-stepper .widget-button, .step-stepper .jupyter-button, .step-stepper .widget-checkbox "
+              "{font-size:15px}")
 
 
 def _inline(text: str) -> str:
@@ -115,19 +118,21 @@ class StepperView:
             button.layout = w.Layout(width="150px")
             button.on_click(self._handler(name))
         self.skips = {label: w.Checkbox(value=label in stepper.skip, description=str(label), indent=False,
-                                        layout=w.Layout(width="56px")) for label in stepper.source.skippable()}
+                                        layout=w.Layout(width="50px")) for label in stepper.source.skippable()}
         for box in self.skips.values():
             box.observe(lambda change: self._safely(self.apply_skips), names="value")
-        self.code = w.HTML()
-        self.panel = w.HTML(layout=w.Layout(width="560px"))
+        self.code = w.HTML(layout=w.Layout(flex="0 0 auto", margin="0 12px 8px 0"))
+        # Beside the code where there is room (a projector, 1920 px); under it on a laptop, never cut off.
+        self.panel = w.HTML(layout=w.Layout(flex="1 1 400px", min_width="360px", max_width="640px"))
         skip_row = w.HBox([w.HTML(f"<b>{html.escape(t('step.ui.skip', lang))}</b>&nbsp;"), *self.skips.values()],
                           layout=w.Layout(flex_flow="row wrap"))
         self.widget = w.VBox([
-            w.HTML(f"<b style='font-size:17px'>{html.escape(t('step.ui.title', lang))}</b>"),
-            w.HBox(list(self.buttons.values())),
+            w.HTML(f"<style>{WIDGET_CSS}</style><b style='font-size:18px'>{html.escape(t('step.ui.title', lang))}</b>"),
+            w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap")),
             skip_row,
-            w.HBox([self.code, self.panel]),
+            w.HBox([self.code, self.panel], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
         ])
+        self.widget.add_class("step-stepper")
         self.refresh()
 
     def _ipython_display_(self) -> None:

@@ -76,8 +76,8 @@ def test_rule_catches_a_bare_english_term():
 # The numerals rule of GLOSSARY.md: Latin digits for values, printed numbers and formulas, Bengali
 # digits only for counts in running prose, never both in one sentence. Lessons 02, 07 and 10 do not
 # follow it yet; add them here once they do.
-NUMERALS_RULE = ["01_setup", "03_validation", "04_losses", "05_optimizers", "06_schedulers", "08_checkpoints",
-                 "09_metrics_troubleshooting"]
+NUMERALS_RULE = ["01_setup", "02_training_loop", "03_validation", "04_losses", "05_optimizers", "06_schedulers",
+                 "07_amp_clipping_accumulation", "08_checkpoints", "09_metrics_troubleshooting"]
 
 
 def mixed_numerals(text: str) -> list[str]:

@@ -1,0 +1,228 @@
+"""The Bengali stepper in a real browser: JupyterLab on localhost, headless Chromium, Playwright (lesson 02).
+
+The test opens a small notebook that shows the stepper on lesson 02's model and data, presses "পরের লাইন"
+(Next line) up to line 9 and checks what a learner sees: line 9 highlighted, one gradient bar per layer, the
+code at 16 px or more, nothing cut off on a laptop (1366x768) or a 1080p projector. Screenshots go to
+test-artifacts/ (gitignored); the test never writes a tracked file.
+
+The README's picture is made on purpose, not by the test:
+    .venv/bin/python tests/test_stepper_browser.py --screenshot docs/stepper.png
+
+Skipped, with the reason, where Debian's chromium, playwright or jupyterlab is missing.
+The JupyterLab server is started as in tests/test_playground_browser.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+NOTEBOOK_CODE = """\
+import torch
+from torch import nn, optim
+import helpers
+from helpers import DigitClassifier
+torch.set_num_threads(1)
+helpers.set_language("bn")
+train_loader, val_loader, test_loader = helpers.get_loaders(batch_size=64)
+helpers.seed_everything(0)
+model = DigitClassifier()
+optimizer = optim.Adam(model.parameters(), lr=1e-3)
+stepper = helpers.Stepper(model, "cpu", train_loader, optimizer, nn.CrossEntropyLoss(), log_interval=5)
+view = stepper.show()"""
+
+NEXT_LINE = "পরের লাইন"  # step.ui.next_line, bn
+
+FACTS = """() => {
+    const root = document.querySelector('.step-stepper');
+    const notebook = document.querySelector('.jp-NotebookPanel-notebook').getBoundingClientRect();
+    const rows = [...root.querySelectorAll('div[style*="white-space:pre"]')];
+    const yellow = rows.filter(r => r.getAttribute('style').includes('#fff3a0'));
+    const bars = [...root.querySelectorAll('td > div[style*="#4a90d9"]')];
+    const boxes = [...root.querySelectorAll('*')].map(e => e.getBoundingClientRect()).filter(r => r.width > 0);
+    // cut off: a part of the widget whose content is wider than its box
+    const clipped = [...root.querySelectorAll('.widget-html-content, .widget-html, .widget-hbox, .widget-vbox')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className + ' ' + e.scrollWidth + '>' + e.clientWidth);
+    return {
+        highlighted: yellow.map(r => r.textContent.replace(/\\u00a0/g, ' ').trim()),
+        codeFont: rows.length ? parseFloat(getComputedStyle(rows[0]).fontSize) : 0,
+        buttonFont: parseFloat(getComputedStyle(root.querySelector('button')).fontSize),
+        bars: bars.map(b => b.getBoundingClientRect().width),
+        barLabels: bars.map(b => b.closest('tr').querySelector('code').textContent),
+        right: Math.max(...boxes.map(r => r.right)), notebookRight: notebook.right, clipped: clipped,
+        width: root.getBoundingClientRect().width, height: root.getBoundingClientRect().height,
+    };
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _notebook(path: Path) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@contextlib.contextmanager
+def jupyterlab(folder: Path):
+    """A JupyterLab server on localhost serving `folder` with the stepper notebook in it; yields its URL."""
+    _notebook(folder / "stepper_bn.ipynb")
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / "config"), "JUPYTER_RUNTIME_DIR": str(folder / "rt"),
+           "OMP_NUM_THREADS": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--IdentityProvider.token={token}", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={folder}", "--allow-root", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "lab.log").open("wb"))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
+                    json.load(response)
+                break
+            except OSError as error:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    log = (folder / "lab.log").read_text()[-2000:]
+                    raise RuntimeError("JupyterLab did not start:\n" + log) from error
+                time.sleep(1)
+        yield f"{base}/lab/tree/stepper_bn.ipynb?token={token}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def step_to_line_9(page, url: str) -> dict:
+    """Open the notebook, run its cell, press Next line nine times; what the page shows then."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
+    page.get_by_text("| Idle").first.wait_for()  # the kernel is connected and ready
+    page.add_style_tag(content=".Toastify, .jp-toast-container { display: none !important; }")
+    button = page.get_by_role("button", name=NEXT_LINE)
+    for attempt in range(3):  # a run sent while the session is still settling can be dropped: send again
+        page.click(".jp-Notebook .jp-Cell .cm-content >> nth=0")
+        page.keyboard.press("Control+Enter")
+        try:
+            button.wait_for(timeout=60_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+    page.wait_for_function("() => document.body.innerText.includes('এরপর চলবে লাইন 1')")
+    for line in range(1, 10):
+        for attempt in range(3):  # a click before the widget's comm is open can be lost: click again
+            button.click()
+            try:
+                page.wait_for_function(f"() => document.body.innerText.includes('লাইন {line} চলল')", timeout=30_000)
+                break
+            except Exception:
+                if attempt == 2 or line > 1:
+                    raise
+    page.evaluate("() => document.querySelector('.step-stepper').scrollIntoView({block: 'start'})")
+    time.sleep(0.5)
+    return page.evaluate(FACTS)
+
+
+def screenshot(path: Path, *, width: int = 1920, height: int = 1080) -> None:
+    """Step the Bengali stepper to line 9 and save a picture of the cell's output (the README's picture)."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, jupyterlab(Path(folder)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(120_000)
+            step_to_line_9(page, url)
+            page.locator(".step-stepper").first.screenshot(path=str(path))
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def lab(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: pip install playwright")
+    pytest.importorskip("jupyterlab")
+    pytest.importorskip("ipywidgets")
+    with jupyterlab(tmp_path) as url:
+        yield url
+
+
+def test_bengali_stepper_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.set_default_timeout(120_000)
+        try:
+            facts = step_to_line_9(page, lab)
+            page.screenshot(path=str(ARTIFACTS / "stepper-1-line9-1920x1080.png"))
+            page.locator(".step-stepper").first.screenshot(path=str(ARTIFACTS / "stepper.png"))
+            assert len(facts["highlighted"]) == 1 and facts["highlighted"][0].startswith("loss.backward()"), facts
+            assert facts["highlighted"][0].endswith("# 9"), facts
+            assert page.get_by_text("প্রতিটি স্তরের গ্রেডিয়েন্ট নর্ম").count() > 0  # the gradient panel's title
+            assert len(facts["bars"]) >= 3 and all(w >= 1 for w in facts["bars"]), facts  # a bar per layer
+            assert max(facts["bars"]) >= 200, facts
+            assert facts["codeFont"] >= 16, facts  # legible when projected
+            assert not facts["clipped"] and facts["right"] <= facts["notebookRight"] + 1, facts
+
+            # A student's laptop: 1366x768. Nothing of the stepper may be cut off or need a sideways scroll.
+            page.set_viewport_size({"width": 1366, "height": 768})
+            time.sleep(1.5)
+            laptop = page.evaluate(FACTS)
+            page.screenshot(path=str(ARTIFACTS / "stepper-2-laptop-1366x768.png"))
+            assert not laptop["clipped"] and laptop["right"] <= laptop["notebookRight"] + 1, laptop
+            assert laptop["codeFont"] >= 16 and len(laptop["bars"]) == len(facts["bars"]), laptop
+            assert laptop["buttonFont"] >= 15 and facts["buttonFont"] >= 15, laptop
+            panel = page.locator(".step-stepper td > div").first  # no room beside the code: the panel is under it
+            panel.scroll_into_view_if_needed()
+            time.sleep(0.5)
+            page.screenshot(path=str(ARTIFACTS / "stepper-3-laptop-panel.png"))
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "stepper-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A screenshot of the Bengali stepper after line 9 (for the README).")
+    parser.add_argument("--screenshot", type=Path, required=True, help="where to save the PNG, e.g. docs/stepper.png")
+    parser.add_argument("--width", type=int, default=1920)
+    parser.add_argument("--height", type=int, default=1080)
+    args = parser.parse_args()
+    screenshot(args.screenshot.resolve(), width=args.width, height=args.height)
+    print(f"saved {args.screenshot}")

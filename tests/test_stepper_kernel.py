@@ -1,0 +1,197 @@
+"""helpers.stepper_view (lesson 02) in a real kernel, driven by the widget protocol as a browser speaks it.
+
+The kernel is this environment's own: ipywidgets 8 in .venv, ipywidgets 7.7.1 and ipykernel 6.17.1 in the
+Colab-pinned environment (.ci/colab-constraints.txt). The test sends the messages a browser sends (a click,
+a ticked checkbox) and reads back the state updates the kernel sends to the browser: what a learner sees.
+The approach is that of tests/test_playground.py; here every message is awaited until the kernel is idle again.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import queue
+import re
+import time
+
+import pytest
+
+pytest.importorskip("ipywidgets")
+pytest.importorskip("jupyter_client")
+
+from helpers.i18n import t  # noqa: E402
+
+SETUP = """
+import torch
+from torch import nn, optim
+from IPython.display import display
+import helpers
+from helpers.data import load_dataset
+from helpers.stepper import Stepper
+from helpers.stepper_view import StepperView
+from helpers.syllabus import train_one_epoch
+torch.set_num_threads(1)
+_images, _labels = load_dataset("digits", seed=0)["train"].tensors
+data = torch.utils.data.TensorDataset(_images[:100].clone(), _labels[:100].clone())  # 4 batches, the last of 4
+
+def setup():
+    helpers.seed_everything(0)
+    model = helpers.DigitClassifier(width=4, dropout=0.25)
+    return model, optim.Adam(model.parameters(), lr=1e-2), helpers.TensorLoader(data, batch_size=32, shuffle=True, seed=0)
+"""
+
+SHOW = """
+model, optimizer, loader = setup()
+start = {{k: v.clone() for k, v in model.state_dict().items()}}
+stepper = Stepper(model, "cpu", loader, optimizer, nn.CrossEntropyLoss(), log_interval=2, lang={lang!r})
+view = StepperView(stepper)
+display(view.widget)
+ids = {{name: b.model_id for name, b in view.buttons.items()}}
+ids.update(code=view.code.model_id, panel=view.panel.model_id, skip6=view.skips[6].model_id)
+"""
+
+PLAIN = """
+_m, _o, _l = setup()
+plain = train_one_epoch(_m, "cpu", _l, _o, nn.CrossEntropyLoss(), log_interval=1000)
+facts = dict(result=stepper.result == plain, plain=plain,
+             same=all(torch.equal(a, b) for a, b in zip(_m.state_dict().values(), stepper.model.state_dict().values())))
+"""
+
+
+class Kernel:
+    """A kernel of this environment; it keeps the last state of each widget as the browser would."""
+
+    def __init__(self):
+        from jupyter_client.manager import start_new_kernel
+
+        self.km, self.kc = start_new_kernel(kernel_name="python3")
+        self.kc.execute("1", reply=True, timeout=120)
+        self.state: dict[str, dict] = {}
+
+    def run(self, code: str, **expressions: str) -> dict:
+        reply = self.kc.execute(code, reply=True, timeout=180, user_expressions=expressions)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        self._collect(reply["parent_header"]["msg_id"])
+        found = reply["content"]["user_expressions"]
+        assert all(v["status"] == "ok" for v in found.values()), found
+        return {k: ast.literal_eval(v["data"]["text/plain"]) for k, v in found.items()}
+
+    def send(self, comm_id: str, data: dict) -> None:
+        """Send one comm message and wait until the kernel has handled it (idle again)."""
+        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
+        self.kc.shell_channel.send(msg)
+        self._collect(msg["header"]["msg_id"])
+
+    def click(self, comm_id: str) -> None:
+        """What the browser sends when a button is pressed (widget protocol 2.x, ipywidgets 7 and 8)."""
+        self.send(comm_id, {"method": "custom", "content": {"event": "click"}})
+
+    def tick(self, comm_id: str, value: bool) -> None:
+        """What the browser sends when a checkbox is ticked or cleared."""
+        self.send(comm_id, {"method": "update", "state": {"value": value}, "buffer_paths": []})
+
+    def value(self, comm_id: str) -> str:
+        return self.state[comm_id]["value"]
+
+    def _collect(self, msg_id: str, timeout: float = 180) -> None:
+        """Read iopub until the kernel is idle after `msg_id`, keeping every widget state it sent."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            content, kind = msg["content"], msg["msg_type"]
+            if kind == "comm_open" and "state" in content.get("data", {}):
+                self.state.setdefault(content["comm_id"], {}).update(content["data"]["state"])
+            elif kind == "comm_msg" and content["data"].get("method") in ("update", "echo_update"):
+                self.state.setdefault(content["comm_id"], {}).update(content["data"]["state"])
+            elif kind == "error":
+                raise AssertionError("\n".join(content["traceback"]))
+            elif (kind == "status" and content["execution_state"] == "idle"
+                  and msg["parent_header"].get("msg_id") == msg_id):
+                return
+        raise AssertionError("the kernel never became idle")
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    from importlib.metadata import version
+
+    kernel = Kernel()
+    kernel.run(SETUP)
+    found = kernel.run("import ipykernel, ipywidgets", v="(ipywidgets.__version__, ipykernel.__version__)")["v"]
+    assert found == (version("ipywidgets"), version("ipykernel"))  # the kernel runs this environment's packages
+    yield kernel
+    kernel.close()
+
+
+def highlighted(code_html: str) -> list[str]:
+    """The code rows the view paints yellow (the line that just ran), as plain text."""
+    rows = re.findall(r'<div style="background:#fff3a0;[^"]*">(.*?)</div>', code_html)
+    return [html.unescape(row).replace("\xa0", " ").strip() for row in rows]
+
+
+def bars(panel_html: str, title: str) -> dict[str, int]:
+    """The bars under `title` in the panel: layer -> width in px."""
+    section = panel_html.split(f"<b>{html.escape(title)}</b>", 1)[1].split("</table>", 1)[0]
+    return {name: int(width) for name, width in re.findall(r"<code>([^<]+)</code></td><td><div[^>]*width:(\d+)px", section)}
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_kernel_next_line_skip_restart_and_run_to_end(kernel, lang):
+    ids = kernel.run(SHOW.format(lang=lang), ids="ids")["ids"]
+    assert t("step.ui.ready", lang, line=1) in html.unescape(kernel.value(ids["panel"]))
+    assert not highlighted(kernel.value(ids["code"]))
+
+    for _ in range(9):  # Next line, nine times: lines 1 to 9 of batch 0
+        kernel.click(ids["next_line"])
+    code, panel = kernel.value(ids["code"]), kernel.value(ids["panel"])
+    assert highlighted(code) == ["loss.backward()                              # 9"]
+    assert "&#9654;" in code.split("# 9", 1)[1].split("# 10", 1)[0]  # the arrow: line 10 runs next
+    assert t("step.ui.ran", lang, line=9) in html.unescape(panel)
+    grads = bars(panel, t("step.ui.grads", lang))
+    facts = kernel.run("", facts="dict(line=stepper.last.line, batch=stepper.last.batch, "
+                                 "layers=sorted(helpers.stepper.per_layer(stepper.last.grads)))")["facts"]
+    assert facts["line"] == 9 and facts["batch"] == 0
+    assert sorted(grads) == facts["layers"] and len(grads) >= 3
+    assert all(width >= 1 for width in grads.values()) and max(grads.values()) == 240  # every layer has a gradient
+
+    kernel.tick(ids["skip6"], True)  # the learner ticks "6": the loop starts again without zero_grad
+    code = kernel.value(ids["code"])
+    assert "line-through" in code.split("# 5", 1)[1].split("# 7", 1)[0]
+    assert t("step.ui.restarted", lang, lines="6") in html.unescape(kernel.value(ids["panel"]))
+    facts = kernel.run("", facts="dict(skip=stepper.skip, records=len(stepper.records), "
+                                 "same=all(torch.equal(start[k], v) for k, v in stepper.model.state_dict().items()))")
+    assert facts["facts"] == {"skip": (6,), "records": 0, "same": True}
+    for _ in range(6):
+        kernel.click(ids["next_line"])
+    assert highlighted(kernel.value(ids["code"]))[0].startswith("optimizer.zero_grad()")
+    assert t("step.skipped", lang) in html.unescape(kernel.value(ids["panel"]))
+    kernel.tick(ids["skip6"], False)  # cleared again: the whole loop
+    assert "line-through" not in kernel.value(ids["code"])
+
+    for _ in range(10):  # through line 10: the weights have moved
+        kernel.click(ids["next_line"])
+    assert kernel.run("", moved="any(not torch.equal(start[k], v) for k, v in stepper.model.state_dict().items())")["moved"]
+    kernel.click(ids["restart"])
+    assert t("step.ui.restarted_all", lang) in html.unescape(kernel.value(ids["panel"]))
+    assert not highlighted(kernel.value(ids["code"]))
+    facts = kernel.run("", facts="dict(records=len(stepper.records), skip=stepper.skip, "
+                                 "same=all(torch.equal(start[k], v) for k, v in stepper.model.state_dict().items()))")
+    assert facts["facts"] == {"records": 0, "skip": (), "same": True}
+
+    for _ in range(3):  # a few lines by hand, then the rest at once
+        kernel.click(ids["next_line"])
+    kernel.click(ids["run_to_end"])
+    facts = kernel.run(PLAIN, facts="facts")["facts"]
+    assert facts["result"] and facts["same"], facts  # bitwise the plain loop: weights, loss and accuracy
+    loss, acc = facts["plain"]
+    assert t("step.ui.done", lang, loss=loss, acc=acc) in html.unescape(kernel.value(ids["panel"]))
+    for name in ("next_line", "next_batch", "run_to_end"):
+        assert kernel.state[ids[name]]["disabled"] is True, name  # the epoch is over
+    assert kernel.state[ids["restart"]].get("disabled") is False
