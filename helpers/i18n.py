@@ -252,7 +252,8 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
 def first_line(error: BaseException) -> str:
     """A short reason for a message: the error's first line, or its type when it has no text."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # some errors carry terminal colour codes
-    return (text or type(error).__name__).splitlines()[0][:200]
+    line = (text or type(error).__name__).splitlines()[0][:200].rstrip(" :")  # "Error downloading x.gz:" ends here
+    return line or type(error).__name__
 
 
 register(MESSAGES)

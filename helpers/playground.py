@@ -254,7 +254,8 @@ class Controller:
         if name in ("batch_size", "log_interval", "epochs"):
             low, high = (1, self.n_train) if name == "batch_size" else INT_LIMITS[name]
             text = value.strip() if isinstance(value, str) else value
-            if isinstance(text, bool) or not (isinstance(text, int) or (isinstance(text, str) and text.isdigit())):
+            signed_digits = isinstance(text, str) and text.lstrip("+-").isdigit() and text.count("-") + text.count("+") <= 1
+            if isinstance(text, bool) or not (isinstance(text, int) or signed_digits):  # -4 is whole, only too small
                 return False, t("pg.msg.not_whole", lang, name=self.name(name), value=value)
             number = int(text)
             if not low <= number <= high:

@@ -115,3 +115,9 @@ def test_t_formats_in_chosen_and_explicit_language():
 
 def test_check_language_returns_its_argument():
     assert [i18n.check_language(lang) for lang in LANGUAGES] == list(LANGUAGES)
+
+
+def test_first_line_drops_a_dangling_colon():
+    assert i18n.first_line(RuntimeError("Error downloading train-images-idx3-ubyte.gz:\nmore")) == (
+        "Error downloading train-images-idx3-ubyte.gz")
+    assert i18n.first_line(ValueError(":")) == "ValueError"

@@ -133,6 +133,8 @@ def test_wrong_values_are_refused_with_a_warning(small_digits, lang):
     assert c.message.kind == "warning" and c.current("batch_size") == 64
     assert not c.set(batch_size="0")
     assert c.message.text == t("pg.msg.out_of_range", lang, name=name, value="0", low=1, high=256)
+    assert not c.set(batch_size="-4")  # a whole number, only too small: said so, not "not a whole number"
+    assert c.message.text == t("pg.msg.out_of_range", lang, name=name, value="-4", low=1, high=256)
     assert not c.set(lr=-1) and not c.set(lr=5) and not c.set(lr="x") and not c.set(log_interval=2.5)
     assert not c.set(optimizer="Lion") and not c.set(amp=True) and not c.set(momentum=0.9) and not c.set(epochs=0)
     assert c.set(batch_size="৩২".translate(str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")), lr=0.05)

@@ -22,6 +22,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The weights do not change. Did you keep loss.backward() and optimizer.step()?",
         "bn": "ওজন বদলাচ্ছে না। loss.backward() আর optimizer.step() দুটোই কি রেখেছ?",
     },
+    "ex.02.zero_grad.wiped": {
+        "en": "The weights do not change: optimizer.step() finds no gradient, because zero_grad() ran between "
+              "backward() and step() and wiped it. Clear the gradients before the forward pass instead.",
+        "bn": "ওজন বদলাচ্ছে না: optimizer.step() কোনো গ্রেডিয়েন্ট পায় না, কারণ backward() আর step()-এর মাঝখানে "
+              "zero_grad() চলে সেটি মুছে দিয়েছে। গ্রেডিয়েন্ট মোছো ফরোয়ার্ড পাসের আগে।",
+    },
     "ex.02.zero_grad.wrong_order": {
         "en": "The update is not the one a correct step makes. The order is zero_grad, forward, loss, backward, step.",
         "bn": "আপডেটটি সঠিক স্টেপের মতো হচ্ছে না। ক্রমটি হলো zero_grad, forward, loss, backward, step।",
@@ -71,9 +77,13 @@ def _tiny_setup(seed: int = 0):
     return model, data, targets
 
 
-def _run_steps(step: Callable, steps: int = 3) -> torch.Tensor:
+def _run_steps(step: Callable, steps: int = 3, *, seen: list | None = None) -> torch.Tensor:
+    """The weight after `steps` calls of `step`; `seen` gets, at each optimizer.step(), whether a gradient is there."""
     model, data, targets = _tiny_setup()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    if seen is not None:
+        optimizer.register_step_pre_hook(  # None or all zeros: zero_grad(set_to_none=True or False) ran
+            lambda *_: seen.append(model.weight.grad is not None and bool(model.weight.grad.any())))
     for _ in range(steps):
         step(model, data, targets, optimizer, nn.MSELoss())
     return model.weight.detach().clone()
@@ -90,12 +100,15 @@ def _reference_step(model, data, targets, optimizer, criterion):
 def check_zero_grad(train_step: Callable) -> str | None:
     """02.zero_grad: train_step(model, data, targets, optimizer, criterion) must do one correct update."""
     right = _run_steps(_reference_step)
-    got = _run_steps(train_step)
+    steps_with_gradient: list[bool] = []
+    got = _run_steps(train_step, seen=steps_with_gradient)
     if torch.allclose(got, right, atol=1e-6):
         return None
     start = _tiny_setup()[0].weight.detach()
     if torch.allclose(got, start):
-        return "ex.02.zero_grad.no_update"
+        # step() was called, but never with a gradient: something cleared it in between
+        wiped = steps_with_gradient and not any(steps_with_gradient)
+        return "ex.02.zero_grad.wiped" if wiped else "ex.02.zero_grad.no_update"
 
     def piling(model, data, targets, optimizer, criterion):
         loss = criterion(model(data), targets)

@@ -54,7 +54,7 @@ def accuracy_max_value(outputs, targets):
 CASES = {
     "02.zero_grad": (zero_grad_right, [
         (zero_grad_forgotten, "ex.02.zero_grad.piles_up"),
-        (zero_grad_after_backward, "ex.02.zero_grad.no_update"),
+        (zero_grad_after_backward, "ex.02.zero_grad.wiped"),
         (step_forgotten, "ex.02.zero_grad.no_update"),
     ]),
     "02.accuracy": (accuracy_right, [
