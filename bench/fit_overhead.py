@@ -17,7 +17,9 @@ Target: `fit` (with the mistake doctor watching, its default) within 2% of the h
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import io
 import platform
 import statistics
 import time
@@ -179,7 +181,8 @@ def measure(workload: str, *, device, epochs: int, rounds: int) -> dict[str, tup
             model, train_loader, val_loader = WORKLOADS[workload](device)
             model = model.to(device)
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-            seconds = run(model, train_loader, val_loader, optimizer, nn.CrossEntropyLoss(), device, epochs)
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # no banners
+                seconds = run(model, train_loader, val_loader, optimizer, nn.CrossEntropyLoss(), device, epochs)
             per_round[name].append(statistics.median(seconds[1:]))  # the first epoch warms up
     hand = per_round["hand-written loop"]
     return {name: (statistics.median(times), statistics.median(t / h for t, h in zip(times, hand)))
