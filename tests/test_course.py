@@ -183,3 +183,29 @@ def test_translated_label_keeps_the_mini_course_in_step(mini):
     assert not any("code cells differ" in p for p in course.check(mini))
     bn.write_text(bn.read_text(encoding="utf-8").replace('"যোগফল:"', '"total:"'), encoding="utf-8")
     assert any("code cells differ" in p for p in course.check(mini))
+
+
+CODE_WIDTH = 88  # teachers project the notebooks: longer code lines get clipped (issue 13, point 6)
+# Lessons whose code is still being reflowed by others; clear this once they pass too.
+LONG_CODE_ALLOWED = {
+    "10_playground",
+    "11_beyond_one_machine",
+}
+
+
+def test_lesson_code_lines_fit_on_a_projector():
+    """No line of a ```python block in any lesson, in either language, is longer than CODE_WIDTH."""
+    too_long = []
+    for lang in course.LANGS:
+        for path in sorted(course.lesson_dir(ROOT, lang).glob("[0-9][0-9]_*.md")):
+            if path.stem in LONG_CODE_ALLOWED:
+                continue
+            in_code = False
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if not in_code and line.rstrip() == "```python":
+                    in_code = True
+                elif in_code and line.startswith("```"):
+                    in_code = False
+                elif in_code and len(line) > CODE_WIDTH:
+                    too_long.append(f"{path.relative_to(ROOT)}:{number}: {len(line)} characters")
+    assert not too_long, f"code lines longer than {CODE_WIDTH} characters:\n" + "\n".join(too_long)
