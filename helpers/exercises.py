@@ -10,6 +10,7 @@ right answer and rejects the common wrong ones, in both languages.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, NamedTuple
 
 from .i18n import register, t
@@ -30,6 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 register(MESSAGES)
+WIDTH = 96  # characters per printed line: fits a notebook column at the default font size
 
 
 class Verdict(NamedTuple):
@@ -57,6 +59,8 @@ def grade(exercise: str, answer: Any, *, lang: str | None = None) -> Verdict:
 def check(exercise: str, answer: Any, *, lang: str | None = None) -> None:
     """Check an answer and print what is right or a hint, in the lesson's language (lessons 02-09).
 
-    Returns nothing, so the notebook shows only the message (no stray True/False under it).
+    Returns nothing, so the notebook shows only the message (no stray True/False under it). Long messages
+    are broken between words: a notebook wraps a long output line anywhere, even in the middle of a word.
     """
-    print(grade(exercise, answer, lang=lang).message)
+    print(textwrap.fill(grade(exercise, answer, lang=lang).message, width=WIDTH, break_long_words=False,
+                        break_on_hyphens=False))
