@@ -139,13 +139,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.note.02.3": {
         "en": "`correct` and `total` count right predictions and samples seen, for the training accuracy (line 17).",
-        "bn": "`correct` আর `total` গোনে কতগুলো প্রেডিকশন (prediction) ঠিক হলো আর মোট কতগুলো স্যাম্পল (sample) দেখা "
+        "bn": "`correct` আর `total` গোনে কতগুলো প্রেডিকশন ঠিক হলো আর মোট কতগুলো স্যাম্পল দেখা "
         "হলো; এ দুটো থেকেই লাইন 17-এ আসে ট্রেনিং সঠিকতা (accuracy)।",
     },
     "step.note.02.4": {
         "en": "The loader hands out one *batch* at a time: a tensor of images and a tensor of their labels. "
         "`enumerate` adds the batch number, which line 15 uses for logging.",
-        "bn": "লোডার একবারে একটি করে *ব্যাচ* দেয়: ছবিগুলোর একটি tensor আর তাদের লেবেলের (label) একটি tensor। "
+        "bn": "লোডার একবারে একটি করে *ব্যাচ* দেয়: ছবিগুলোর একটি tensor আর তাদের লেবেলের একটি tensor। "
         "`enumerate` সঙ্গে ব্যাচের নম্বরটাও জুড়ে দেয়, যা লাইন 15 লগ লেখার কাজে লাগায়।",
     },
     "step.note.02.5": {
@@ -157,15 +157,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.02.6": {
         "en": "Clears the gradients left over from the previous step. PyTorch adds new gradients to the old ones, so "
         "without this line each update uses the sum of all gradients so far (we proved that in lesson 01).",
-        "bn": "আগের স্টেপ থেকে রয়ে যাওয়া গ্রেডিয়েন্ট (gradient) মুছে ফেলে। PyTorch নতুন গ্রেডিয়েন্টকে পুরোনোগুলোর "
+        "bn": "আগের স্টেপ থেকে রয়ে যাওয়া গ্রেডিয়েন্ট মুছে ফেলে। PyTorch নতুন গ্রেডিয়েন্টকে পুরোনোগুলোর "
         "সঙ্গে যোগ করে, তাই এই লাইন না থাকলে প্রতিটি আপডেট এ পর্যন্ত পাওয়া সব গ্রেডিয়েন্টের যোগফল ব্যবহার করে "
         "(পাঠ 01-এ আমরা এটা প্রমাণ করে দেখেছি)।",
     },
     "step.note.02.7": {
         "en": "The *forward pass*: the batch flows through the layers and comes out as logits, one row per image and "
         "one column per class.",
-        "bn": "*ফরোয়ার্ড পাস* (forward pass): ব্যাচটি স্তরগুলোর ভেতর দিয়ে বয়ে গিয়ে logits হয়ে বেরিয়ে আসে, প্রতিটি "
-        "ছবির জন্য একটি সারি আর প্রতিটি ক্লাসের (class) জন্য একটি কলাম।",
+        "bn": "*ফরোয়ার্ড পাস*: ব্যাচটি স্তরগুলোর ভেতর দিয়ে বয়ে গিয়ে logits হয়ে বেরিয়ে আসে, প্রতিটি "
+        "ছবির জন্য একটি সারি আর প্রতিটি ক্লাসের জন্য একটি কলাম।",
     },
     "step.note.02.8": {
         "en": "Compares the logits with the true labels and returns one number: the average loss over the batch.",
@@ -174,14 +174,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.02.9": {
         "en": "The *backward pass*: PyTorch walks back through every operation of the forward pass and stores, in "
         "each parameter's `.grad`, how the loss changes when that parameter changes.",
-        "bn": "*ব্যাকওয়ার্ড পাস* (backward pass): PyTorch ফরোয়ার্ড পাসের প্রতিটি অপারেশন ধরে উল্টো দিকে ফিরে যায়, আর "
-        "প্রতিটি প্যারামিটারের (parameter) `.grad`-এ লিখে রাখে, সেই প্যারামিটার বদলালে লস কীভাবে বদলায়।",
+        "bn": "*ব্যাকওয়ার্ড পাস*: PyTorch ফরোয়ার্ড পাসের প্রতিটি অপারেশন ধরে উল্টো দিকে ফিরে যায়, আর "
+        "প্রতিটি প্যারামিটারের `.grad`-এ লিখে রাখে, সেই প্যারামিটার বদলালে লস কীভাবে বদলায়।",
     },
     "step.note.02.10": {
         "en": "Updates every weight using its gradient and the optimizer's rule (Adam, SGD, ...). The learning rate "
         "sets the step size: too large and the loss jumps around or becomes `nan`; too small and training crawls.",
         "bn": "প্রতিটি ওজনকে তার গ্রেডিয়েন্ট আর অপটিমাইজারের নিজস্ব নিয়ম (Adam, SGD, ...) অনুযায়ী আপডেট করে। ধাপ কত "
-        "বড় হবে তা ঠিক করে লার্নিং রেট (learning rate): খুব বড় হলে লস লাফালাফি করে বা `nan` হয়ে যায়; খুব ছোট হলে "
+        "বড় হবে তা ঠিক করে লার্নিং রেট: খুব বড় হলে লস লাফালাফি করে বা `nan` হয়ে যায়; খুব ছোট হলে "
         "ট্রেনিং শামুকের গতিতে এগোয়।",
     },
     "step.note.02.11": {
@@ -224,11 +224,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.02.18": {
         "en": "Line 18 returns both, so the caller can log them, feed a scheduler or decide to stop early.",
         "bn": "লাইন 18 দুটো মানই ফেরত দেয়, যাতে যে ফাংশনটিকে কল করেছে সে এগুলো লগ করতে পারে, কোনো শিডিউলারকে "
-        "(scheduler) দিতে পারে, কিংবা আর্লি স্টপিংয়ের সিদ্ধান্ত নিতে পারে।",
+        "দিতে পারে, কিংবা আর্লি স্টপিংয়ের সিদ্ধান্ত নিতে পারে।",
     },
     "step.note.07.A": {
         "en": "Lines A and B compute exactly those two arguments from `device`.",
-        "bn": "লাইন A আর B ঠিক এই দুটি আর্গুমেন্ট (argument) `device` থেকে হিসাব করে।",
+        "bn": "লাইন A আর B ঠিক এই দুটি আর্গুমেন্ট `device` থেকে হিসাব করে।",
     },
     "step.note.07.B": {
         "en": "`amp_dtype` is the 16-bit type that mixed precision will use on this machine: float16 on an NVIDIA GPU, "

@@ -13,19 +13,61 @@ GLOSSARY = course.ROOT / "lessons_bn" / "GLOSSARY.md"
 BENGALI = re.compile("[\u0980-\u09ff]")
 
 
-def glossary() -> list[tuple[list[str], list[str]]]:
-    """(English spellings, Bengali spellings) of every term that is translated (not kept in English)."""
-    terms = []
+TRANSLITERATED = "✓"  # the glossary's last column ("প্রতিবর্ণ"): every Bengali form of the row is a transliteration
+
+
+def rows() -> list[list[str]]:
+    """The cells of every term row: English, বাংলা, note and, where given, প্রতিবর্ণ (transliteration)."""
+    table = []
     for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) < 3 or cells[0] in ("English", "---") or set(cells[0]) <= set("-: "):
             continue
-        english, bengali = cells[0], cells[1]
+        table.append(cells + [""] * (4 - len(cells)))
+    return table
+
+
+def _split(cell: str, separators: str = r"\s*/\s*") -> list[str]:
+    return [re.sub(r"\s*\(.*?\)", "", part).strip() for part in re.split(separators, cell)]
+
+
+def glossary() -> list[tuple[list[str], list[str]]]:
+    """(English spellings, Bengali spellings) of every term that is translated (not kept in English)."""
+    terms = []
+    for english, bengali, *_ in rows():
         if not BENGALI.search(bengali):
             continue  # kept in English
-        spellings = [re.sub(r"\s*\(.*?\)", "", e).strip() for e in english.split("/")]
-        forms = [re.sub(r"\s*\(.*?\)", "", b).strip() for b in re.split(r"\s*[/,;]\s*", bengali)]
+        spellings = _split(english)
+        forms = _split(bengali, r"\s*[/,;]\s*")
         terms.append(([s for s in spellings if len(s) >= 3], [f for f in forms if f]))
+    return terms
+
+
+def transliterations() -> list[tuple[list[str], list[str]]]:
+    """(English spellings, transliterated Bengali forms) of the terms the glossary marks as transliterations.
+
+    A part in brackets counts both ways: "validation (set)" is "validation" and "validation set".
+    """
+    def variants(cell: str) -> list[str]:
+        found = []
+        for part in re.split(r"\s*/\s*", cell):
+            found += [re.sub(r"\s*\(.*?\)", "", part).strip(), re.sub(r"\s+", " ", re.sub(r"[()]", "", part)).strip()]
+        return list(dict.fromkeys(f for f in found if f))
+
+    terms = []
+    for english, bengali, _, mark in rows():
+        if not mark or not BENGALI.search(bengali):
+            continue
+        if mark == TRANSLITERATED:
+            terms.append(([s for s in variants(english) if len(s) >= 2], variants(bengali)))
+            continue
+        # Only some forms are transliterations: a form is the n-th Bengali form, so pair it with the n-th English
+        # spelling where the row gives as many ("variance / high variance" and "ভ্যারিয়েন্স / উঁচু ভ্যারিয়েন্স").
+        english_parts, bengali_parts = re.split(r"\s*/\s*", english), re.split(r"\s*/\s*", bengali)
+        for form in re.split(r"\s*/\s*", mark):
+            index = next((i for i, part in enumerate(bengali_parts) if form in variants(part)), None)
+            spelling = english if index is None or len(english_parts) != len(bengali_parts) else english_parts[index]
+            terms.append(([s for s in variants(spelling) if len(s) >= 2], variants(form)))
     return terms
 
 
@@ -40,6 +82,7 @@ def prose(path: Path) -> str:
 
 def first_use_problems(text: str) -> list[str]:
     problems = []
+    transliterated = {form for _, forms in transliterations() for form in forms}
     for spellings, forms in glossary():
         for spelling in spellings:
             match = re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w(-])", text, flags=re.I)
@@ -50,9 +93,13 @@ def first_use_problems(text: str) -> list[str]:
             closing = text.find(")", match.end())
             before += text[match.end() : closing if closing != -1 else match.end()]  # "(English: বাংলা)" also counts
             # Bengali inflects: "কনভার্জ করে" introduces "কনভার্জ করা", so the form's first word is enough.
-            if not (inside_parentheses and any(form.split()[0] in before for form in forms)):
-                problems.append(f"'{spelling}' first appears without its Bengali form ({' / '.join(forms)}): "
-                                f"...{text[max(0, match.start() - 40) : match.end() + 20]!r}")
+            if inside_parentheses and any(form.split()[0] in before for form in forms):
+                continue
+            # A transliteration is not glossed: once its Bengali form has been used, the English word may follow.
+            if any(form in transliterated and form.split()[0] in text[: match.start()] for form in forms):
+                continue
+            problems.append(f"'{spelling}' first appears without its Bengali form ({' / '.join(forms)}): "
+                            f"...{text[max(0, match.start() - 40) : match.end() + 20]!r}")
     return problems
 
 
@@ -70,7 +117,55 @@ def test_bengali_lesson_introduces_terms_in_bengali(name):
 
 def test_rule_catches_a_bare_english_term():
     assert first_use_problems("এখানে gradient হিসাব হয়।")
-    assert not first_use_problems("এখানে গ্রেডিয়েন্ট (gradient) হিসাব হয়। পরে gradient আবার।")
+    assert first_use_problems("এখানে generalisation মাপা হয়।")
+    assert not first_use_problems("এখানে সাধারণীকরণ (generalisation) মাপা হয়। পরে generalisation আবার।")
+    assert not first_use_problems("এখানে গ্রেডিয়েন্ট হিসাব হয়। পরে gradient আবার।")  # a transliteration
+
+
+# The first rule of GLOSSARY.md: a transliteration (মডেল, লস, ব্যাচ) is never glossed, "মডেল (model)" repeats
+# what the student has just read. Lessons that are still being rewritten by others may be listed here:
+GLOSSED_TRANSLITERATIONS_ALLOWED: list[str] = [
+    "10_playground",  # being edited by others; remove once its "মডেল (model)"-style glosses are gone
+    "11_beyond_one_machine",  # likewise
+]
+
+
+def transliteration_glosses(text: str) -> list[str]:
+    """Places where a transliterated glossary term is followed by its English in brackets: "মডেলের (model)"."""
+    problems = []
+    for spellings, forms in transliterations():
+        for form in forms:
+            for spelling in spellings:
+                pattern = (rf"(?<![\u0980-\u09ff]){re.escape(form)}[\u0980-\u09ff]*[*\"”’']*\s*"
+                           rf"\(\s*{re.escape(spelling)}(?:s|es)?\s*[),;:]")
+                problems += [f"{m.group(0)!r}: {form} is a transliteration, no gloss"
+                             for m in re.finditer(pattern, text, flags=re.I)]
+    return problems
+
+
+def test_glossary_marks_transliterations():
+    marked = {form for _, forms in transliterations() for form in forms}
+    assert {"মডেল", "লস", "ব্যাচ", "আর্লি স্টপিং", "টেস্ট সেট"} <= marked
+    assert not {"সঠিকতা", "ওজন-ক্ষয়", "সাধারণীকরণ", "আগেভাগে থামানো"} & marked
+
+
+@pytest.mark.parametrize("name", course.lesson_names(), ids=str)
+def test_bengali_lesson_does_not_gloss_transliterations(name, request):
+    if name in GLOSSED_TRANSLITERATIONS_ALLOWED:
+        request.applymarker(pytest.mark.xfail(reason="lesson still being rewritten", strict=False))
+    path = course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
+    assert transliteration_glosses(prose(path)) == []
+
+
+def test_rule_catches_a_glossed_transliteration():
+    assert transliteration_glosses("প্রথমে মডেল (model) বানাই।")
+    assert transliteration_glosses("প্রতিটি ক্লাসের (class) জন্য")
+    assert transliteration_glosses("*ইপক* (epoch)")
+    assert transliteration_glosses("টেস্ট সেট (test set) আলাদা থাকে")
+    assert transliteration_glosses("আর্লি স্টপিং (early stopping; পাঠ ০৮)")
+    assert not transliteration_glosses("সঠিকতা (accuracy) আর ওজন-ক্ষয় (weight decay)")
+    assert not transliteration_glosses("আগেভাগে থামানো (early stopping)")  # a translation may be glossed
+    assert not transliteration_glosses("ব্যাচ নরমালাইজেশন (BatchNorm)")  # the class name, not a repetition
 
 
 # The numerals rule of GLOSSARY.md: Latin digits for values, printed numbers and formulas, Bengali
