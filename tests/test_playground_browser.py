@@ -1,7 +1,8 @@
 """The Bengali playground in a real browser: JupyterLab on localhost, headless Chromium, Playwright (lesson 10).
 
-Screenshots go to test-artifacts/ (gitignored); the test never writes a tracked file. docs/playground.png
-(the README's picture) is made on purpose: copy test-artifacts/playground.png there.
+Screenshots go to test-artifacts/ (gitignored); the test never writes a tracked file. The lessons' pictures are
+made on purpose, by running this file: `python tests/test_playground_browser.py --lang bn` writes
+docs/playground.png (the README's and the Bengali lesson's), `--lang en` docs/playground_en.png (the English lesson's).
 Skipped, with the reason, where Debian's chromium or the playwright package is missing.
 """
 
@@ -9,12 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +33,21 @@ import torch
 import helpers
 from helpers.playground import Playground
 torch.set_num_threads(1)
-helpers.set_language("bn")
-pg = Playground(lang="bn", lr=1e-3, log_interval=1, step_delay=0.05, refresh_s=0.3)  # until Stop
+helpers.set_language("{lang}")
+pg = Playground(lang="{lang}", lr=1e-3, log_interval=1, step_delay=0.05, refresh_s=0.3)  # until Stop
 pg"""
+# What the page must show, per language (helpers/playground.py and helpers/i18n.py hold these texts).
+TEXTS = {
+    "bn": {"start": "শুরু", "stop": "থামাও", "controls": ("লার্নিং রেট", "ব্যাচ সাইজ", "লগ ইন্টারভাল", "অপটিমাইজার",
+                                                     "থামাও", "বিরতি", "রিসেট"),
+           "loss": "| লস:", "next_step": "পরের স্টেপ থেকে কাজ করবে", "stopped": "থামানো হয়েছে",
+           "stopping": "এই স্টেপ শেষ হলেই থামছে"},
+    "en": {"start": "Start", "stop": "Stop", "controls": ("learning rate", "batch size", "log interval", "optimizer",
+                                                          "Stop", "Pause", "Reset"),
+           "loss": "| Loss:", "next_step": "used from the next step", "stopped": "stopped",
+           "stopping": "Stopping after the current step"},
+}
+PICTURES = {"bn": ROOT / "docs" / "playground.png", "en": ROOT / "docs" / "playground_en.png"}
 
 
 def _free_port() -> int:
@@ -39,29 +56,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _notebook(path: Path) -> None:
+def _notebook(path: Path, lang: str) -> None:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
+    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE.format(lang=lang))]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(nb, path)
 
 
-@pytest.fixture
-def lab(tmp_path):
+def _missing() -> str | None:
+    """Why the browser test cannot run here, or None."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: pip install playwright")
-    pytest.importorskip("jupyterlab")
-    _notebook(tmp_path / "playground_bn.ipynb")
+        return "Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium"
+    for module, hint in (("playwright.sync_api", "pip install playwright"), ("jupyterlab", "pip install jupyterlab")):
+        try:
+            __import__(module)
+        except ImportError:
+            return f"the {module.split('.')[0]} package is not installed: {hint}"
+    return None
+
+
+@contextmanager
+def _jupyterlab(folder: Path, lang: str):
+    """JupyterLab serving a one-cell playground notebook from `folder`; yields the notebook's URL."""
+    _notebook(folder / f"playground_{lang}.ipynb", lang)
     token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / "config"), "JUPYTER_RUNTIME_DIR": str(folder / "rt")}
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--IdentityProvider.token={token}", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={tmp_path}", "--allow-root", "--LabApp.news_url=None",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={folder}", "--allow-root", "--LabApp.news_url=None",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "lab.log").open("wb"))
+        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "lab.log").open("wb"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -72,15 +98,23 @@ def lab(tmp_path):
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-2000:])
+                    raise RuntimeError("JupyterLab did not start:\n" + (folder / "lab.log").read_text()[-2000:]) from None
                 time.sleep(1)
-        yield f"{base}/lab/tree/playground_bn.ipynb?token={token}"
+        yield f"{base}/lab/tree/playground_{lang}.ipynb?token={token}"
     finally:
         server.terminate()
         try:
             server.wait(20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture
+def lab(tmp_path):
+    if reason := _missing():
+        pytest.skip(reason)
+    with _jupyterlab(tmp_path, "bn") as url:
+        yield url
 
 
 LOG_FACTS = """() => {
@@ -117,9 +151,17 @@ def _log_has_grown(page, facts: dict, timeout: float = 30) -> dict:
     raise AssertionError("no new log lines")
 
 
-def test_bengali_playground_in_jupyterlab(lab):
+def _button(page, label: str):
+    """The playground's button whose whole text is `label`: "Start" is not "Restart", nor শুরু "আবার শুরু"."""
+    return page.locator(".pg-playground button").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+
+
+def _drive(url: str, lang: str) -> Path:
+    """Run the playground in `lang` in the browser, checking what the learner sees; the picture's path."""
     from playwright.sync_api import sync_playwright
 
+    texts = TEXTS[lang]
+    prefix = "playground" if lang == "bn" else f"playground_{lang}"  # the Bengali names stay what they were
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -127,11 +169,11 @@ def test_bengali_playground_in_jupyterlab(lab):
         page = browser.new_page(viewport={"width": 1366, "height": 768})  # a student's laptop
         page.set_default_timeout(120_000)
         try:
-            page.goto(lab)
+            page.goto(url)
             page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
             page.get_by_text("| Idle").first.wait_for()  # the kernel is connected and ready
             page.add_style_tag(content=".Toastify, .jp-toast-container { display: none !important; }")  # JupyterLab's news toast
-            start = page.get_by_role("button", name="শুরু")
+            start = _button(page, texts["start"])
             for attempt in range(3):  # a run sent while the session is still settling can be dropped: send again
                 page.click(".jp-Notebook .jp-Cell .cm-content >> nth=0")
                 page.keyboard.press("Control+Enter")
@@ -141,12 +183,12 @@ def test_bengali_playground_in_jupyterlab(lab):
                 except Exception:
                     if attempt == 2:
                         raise
-            for label in ("লার্নিং রেট", "ব্যাচ সাইজ", "লগ ইন্টারভাল", "অপটিমাইজার", "থামাও", "বিরতি", "রিসেট"):
+            for label in texts["controls"]:
                 assert page.get_by_text(label).count() > 0, label
             page.locator(".pg-playground").scroll_into_view_if_needed()
             page.evaluate("() => document.querySelector('.pg-playground').scrollIntoView({block: 'start'})")
             fit = page.evaluate(FIT)
-            page.screenshot(path=str(ARTIFACTS / "playground-1-laptop-1366x768.png"))
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-1-laptop-1366x768.png"))
             notebook = page.evaluate("() => document.querySelector('.jp-NotebookPanel-notebook').clientHeight")
             assert fit["height"] <= notebook and fit["width"] <= fit["panelWidth"], fit  # one screen
             assert fit["chartWidth"] >= 650, fit  # chart text of 10.5 pt stays over 10 px on screen
@@ -154,7 +196,8 @@ def test_bengali_playground_in_jupyterlab(lab):
             for attempt in range(3):  # a click before the widget's comm is open can be lost: click again
                 start.click()
                 try:
-                    page.wait_for_function("() => document.body.innerText.includes('| লস:')", timeout=40_000)
+                    page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["loss"],
+                                           timeout=40_000)
                     break
                 except Exception:
                     if attempt == 2:
@@ -182,6 +225,7 @@ def test_bengali_playground_in_jupyterlab(lab):
             later = _log_has_grown(page, later)
             assert not later["newestVisible"] and later["scrollTop"] < up["scrollTop"], later  # not yanked back
             assert later["fromTop"] == pytest.approx(up["fromTop"], abs=2), (up, later)  # the text they read stays put
+            page.locator(".pg-log").hover()  # the page may have moved under the mouse meanwhile
             page.mouse.wheel(0, 5000)  # back to the bottom: following again
             time.sleep(0.5)
             facts = _log_has_grown(page, page.evaluate(LOG_FACTS))
@@ -191,10 +235,10 @@ def test_bengali_playground_in_jupyterlab(lab):
             handle.focus()
             for _ in range(10):  # +0.1 in log10 per press: 1e-3 -> 1e-2
                 page.keyboard.press("ArrowRight")
-            page.wait_for_function("() => document.body.innerText.includes('পরের স্টেপ থেকে কাজ করবে')")
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["next_step"])
             time.sleep(2)  # a few redraws: the dashed line at the change
-            page.screenshot(path=str(ARTIFACTS / "playground-2-lr-changed.png"))
-            page.locator(".jp-Notebook .jp-Cell-outputArea").first.screenshot(path=str(ARTIFACTS / "playground.png"))
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-2-lr-changed.png"))
+            page.locator(".jp-Notebook .jp-Cell-outputArea").first.screenshot(path=str(ARTIFACTS / f"{prefix}.png"))
 
             # A teacher's projector: 1080p at 150 % is 1280x720 CSS px at 1.5 device pixels per px.
             cdp = page.context.new_cdp_session(page)
@@ -205,15 +249,41 @@ def test_bengali_playground_in_jupyterlab(lab):
             fit = page.evaluate(FIT)
             assert fit["chartWidth"] >= 650 and fit["width"] <= fit["panelWidth"] <= 1280, fit
             page.locator(".jp-Notebook .jp-Cell-outputArea").first.screenshot(
-                path=str(ARTIFACTS / "playground-3-projector-1080p-150.png"))
+                path=str(ARTIFACTS / f"{prefix}-3-projector-1080p-150.png"))
             cdp.send("Emulation.clearDeviceMetricsOverride")
 
-            page.get_by_role("button", name="থামাও").click()
-            page.wait_for_function("() => document.body.innerText.includes('থামানো হয়েছে')")
-            assert "এই স্টেপ শেষ হলেই থামছে" not in page.locator(".pg-playground").inner_text()  # no stale message
-            page.screenshot(path=str(ARTIFACTS / "playground-4-stopped.png"))
+            _button(page, texts["stop"]).click()
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
+            assert texts["stopping"] not in page.locator(".pg-playground").inner_text()  # no stale message
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-4-stopped.png"))
         except Exception:
-            page.screenshot(path=str(ARTIFACTS / "playground-failure.png"), full_page=True)
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-failure.png"), full_page=True)
             raise
         finally:
             browser.close()
+    return ARTIFACTS / f"{prefix}.png"
+
+
+def test_bengali_playground_in_jupyterlab(lab):
+    _drive(lab, "bn")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Make a lesson's picture on purpose: the same run as the test, then copy its screenshot into docs/."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--lang", choices=sorted(PICTURES), default="bn")
+    args = parser.parse_args(argv)
+    if reason := _missing():
+        print(reason, file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as folder, _jupyterlab(Path(folder), args.lang) as url:
+        picture = _drive(url, args.lang)
+    shutil.copyfile(picture, PICTURES[args.lang])
+    print(f"wrote {PICTURES[args.lang].relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
