@@ -91,7 +91,7 @@ def run_lesson_07(out: Path) -> str:
     import nbformat
     from nbclient import NotebookClient
 
-    path = ROOT / "notebooks" / "en" / "07_amp_clipping_accumulation.ipynb"
+    path = ROOT / "notebooks" / "en" / "07_amp_clipping_accumulation_en.ipynb"
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(ROOT)}}).execute()
     out.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 
 LANGUAGES = ("en", "bn")
@@ -176,7 +177,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plot.acc_title": {"en": "Accuracy per epoch", "bn": "প্রতি ইপকে সঠিকতা"},
 }
 
-_current = {"lang": "en"}
+# A script that a notebook launches (lesson 11's torchrun workers) cannot see the notebook's choice, so
+# set_language also writes it to the environment, which child processes inherit and read here.
+LANGUAGE_VARIABLE = "HELPERS_LANG"
+_current = {"lang": os.environ.get(LANGUAGE_VARIABLE) if os.environ.get(LANGUAGE_VARIABLE) in LANGUAGES else "en"}
 
 
 def check_language(lang: str) -> str:
@@ -188,8 +192,9 @@ def check_language(lang: str) -> str:
 
 
 def set_language(lang: str) -> None:
-    """Choose the language `helpers` prints in when a call names none (lesson 01)."""
-    _current["lang"] = check_language(lang)
+    """Choose the language `helpers` prints in when a call names none, here and in the processes this
+    one starts (lesson 01; lesson 11's torchrun scripts inherit it through HELPERS_LANG)."""
+    _current["lang"] = os.environ[LANGUAGE_VARIABLE] = check_language(lang)
 
 
 def get_language() -> str:

@@ -26,6 +26,7 @@ from helpers.data import TensorLoader
 from helpers.doctor import DDP_LESSONS, Finding, Watch, explain_error
 from helpers.i18n import t
 from helpers.loop import train_one_epoch, validate
+from tools import course
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -269,7 +270,7 @@ def test_ddp_findings_speak_both_languages_and_name_lesson_11(code):
     for lang, text in (("en", english), ("bn", bengali)):
         assert DDP_LESSONS[code] in text
         assert (ROOT / f"lessons_{lang}" / f"{DDP_LESSONS[code]}.md").exists()
-        assert (ROOT / "notebooks" / lang / f"{DDP_LESSONS[code]}.ipynb").exists()
+        assert course.notebook_path(ROOT, lang, DDP_LESSONS[code]).exists()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from helpers.doctor import (
 )
 from helpers.loop import train_one_epoch
 from helpers.models import DigitClassifier
+from tools import course
 
 ROOT = Path(__file__).resolve().parents[1]
 BENGALI = re.compile(r"[\u0980-\u09FF]")
@@ -886,7 +887,7 @@ def test_every_lesson_code_has_its_message_and_fix_and_names_a_lesson():
         assert f"doc.{code}" in MESSAGES and f"doc.{code}.fix" in MESSAGES, code
         for lang in ("en", "bn"):  # the lesson it names exists, as a source and as a notebook, in both languages
             assert (ROOT / f"lessons_{lang}" / f"{lesson}.md").exists(), (code, lesson, lang)
-            assert (ROOT / "notebooks" / lang / f"{lesson}.ipynb").exists(), (code, lesson, lang)
+            assert course.notebook_path(ROOT, lang, lesson).exists(), (code, lesson, lang)
     codes_with_a_fix = {key.removeprefix("doc.").removesuffix(".fix") for key in MESSAGES
                         if key.endswith(".fix") and key != "doc.fix"}
     assert codes_with_a_fix == set(LESSONS)

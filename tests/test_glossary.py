@@ -123,11 +123,7 @@ def test_rule_catches_a_bare_english_term():
 
 
 # The first rule of GLOSSARY.md: a transliteration (মডেল, লস, ব্যাচ) is never glossed, "মডেল (model)" repeats
-# what the student has just read. Lessons that are still being rewritten by others may be listed here:
-GLOSSED_TRANSLITERATIONS_ALLOWED: list[str] = [
-    "10_playground",  # being edited by others; remove once its "মডেল (model)"-style glosses are gone
-    "11_beyond_one_machine",  # likewise
-]
+# what the student has just read.
 
 
 def transliteration_glosses(text: str) -> list[str]:
@@ -150,9 +146,7 @@ def test_glossary_marks_transliterations():
 
 
 @pytest.mark.parametrize("name", course.lesson_names(), ids=str)
-def test_bengali_lesson_does_not_gloss_transliterations(name, request):
-    if name in GLOSSED_TRANSLITERATIONS_ALLOWED:
-        request.applymarker(pytest.mark.xfail(reason="lesson still being rewritten", strict=False))
+def test_bengali_lesson_does_not_gloss_transliterations(name):
     path = course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
     assert transliteration_glosses(prose(path)) == []
 

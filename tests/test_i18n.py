@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import string
+import subprocess
+import sys
 
 import pytest
 
@@ -87,6 +90,18 @@ def test_set_and_get_language_round_trip():
     set_language("en")
     assert get_language() == "en"
     assert t("plot.loss") == "loss"
+
+
+def test_processes_started_after_set_language_speak_it():
+    # lesson 11's torchrun scripts print fit's lines in the notebook's language, through HELPERS_LANG
+    child = [sys.executable, "-c", "from helpers.i18n import t; print(t('plot.loss'))"]
+    set_language("bn")
+    assert os.environ[i18n.LANGUAGE_VARIABLE] == "bn"
+    assert subprocess.run(child, capture_output=True, text=True, check=True).stdout.strip() == "লস"
+    set_language("en")
+    assert subprocess.run(child, capture_output=True, text=True, check=True).stdout.strip() == "loss"
+    unknown = dict(os.environ, **{i18n.LANGUAGE_VARIABLE: "fr"})  # a wrong value falls back to English
+    assert subprocess.run(child, capture_output=True, text=True, check=True, env=unknown).stdout.strip() == "loss"
 
 
 @pytest.mark.parametrize("bad", ["fr", "EN", "", "bengali"])

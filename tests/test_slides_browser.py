@@ -31,7 +31,7 @@ def sync_playwright():
 
 def test_bengali_deck_in_chromium_at_1920x1080(sync_playwright, tmp_path):
     if not course.notebook_path(ROOT, "bn", LESSON).exists():
-        pytest.skip(f"notebooks/bn/{LESSON}.ipynb is not built")
+        pytest.skip(f"{course.notebook_path(ROOT, 'bn', LESSON)} is not built")
     deck = slides.export(ROOT, "bn", LESSON, out_dir=tmp_path / "bn")
     ARTIFACTS.mkdir(exist_ok=True)
     errors, failed = [], []

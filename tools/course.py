@@ -3,7 +3,7 @@
 A tool for building the course, kept out of the installed `helpers` package.
 
     python -m tools.course check              # twins, the same code, fresh translations, notebooks up to date
-    python -m tools.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME.ipynb
+    python -m tools.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME_{en,bn}.ipynb
     python -m tools.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
     python -m tools.course slides [NAME ...]  # reveal.js decks from the executed notebooks: slides/{en,bn}/
 
@@ -39,7 +39,9 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, from PyPI
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "bn")
 SETUP_TAG = "course-setup"
-BADGE_URL = "https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{lang}/{name}.ipynb"
+# The language is in the file name too: JupyterLab titles a tab by the file name, and the twins open side by side.
+NOTEBOOK_NAME = "{name}_{lang}.ipynb"
+BADGE_URL = "https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{lang}/" + NOTEBOOK_NAME
 SETUP_CODE = '''\
 # Setup: installs the course's helpers package where it is missing (e.g. on Colab),
 # then chooses the language helpers prints in. Elsewhere the install step does nothing.
@@ -122,7 +124,8 @@ def _attach_images(cell, folder: Path) -> None:
 
 
 def notebook_path(root: Path, lang: str, name: str) -> Path:
-    return root / "notebooks" / lang / f"{name}.ipynb"
+    """Where the executed notebook of lesson `name` in `lang` is committed: notebooks/bn/02_training_loop_bn.ipynb."""
+    return root / "notebooks" / lang / NOTEBOOK_NAME.format(name=name, lang=lang)
 
 
 def _code(nb) -> list[str]:

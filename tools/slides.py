@@ -175,5 +175,6 @@ def build_slides(root: Path, names: list[str], langs: tuple[str, ...]) -> list[P
             if course.notebook_path(root, lang, name).exists():
                 written.append(export(root, lang, name))
             else:
-                print(f"no slides for {lang}/{name}: notebooks/{lang}/{name}.ipynb is missing (run build first)")
+                path = course.notebook_path(root, lang, name).relative_to(root)
+                print(f"no slides for {lang}/{name}: {path} is missing (run build first)")
     return written
