@@ -1,6 +1,7 @@
 """Does `helpers.fit` cost anything over a plain hand-written loop? Seconds per epoch, side by side.
 
-    python bench/fit_overhead.py [--workload digits|mlp|both] [--epochs 8] [--rounds 5] [--device cpu|cuda]
+    python bench/fit_overhead.py [--workload digits|mlp|both] [--epochs 8] [--rounds 15] [--device cpu|cuda]
+                                 [--clock thread|wall]
 
 Two workloads, Adam, batch 64, train + validation every epoch, from the same initial weights:
 - digits: DigitClassifier on the built-in digits (1,258 training images), about 20 steps per epoch;
@@ -8,9 +9,14 @@ Two workloads, Adam, batch 64, train + validation every epoch, from the same ini
   millisecond, so any per-step cost of the loop shows.
 The hand-written loop is the seed's code (lessons 02-03) computing the same numbers `fit` reports.
 When `lightning` is installed (not a course requirement), Lightning's Trainer and a Fabric loop run the
-same work in the same rounds. Runners alternate within each round, so a busy machine slows all alike;
-per round each runner's median epoch time is divided by the hand loop's, and the median of those
-ratios over the rounds is reported. Not run by the tests: numbers depend on the machine.
+same work in the same rounds. Runners alternate within each round, in a new shuffled order every round
+(no runner always follows the same one), so a busy machine slows all alike; per round each runner's
+median epoch time is divided by the hand loop's, and the median of those ratios over the rounds is
+reported with its interquartile range (the spread a reader should expect between two runs).
+On a CPU every runner is timed by the CPU time of its thread (`--clock thread`: `time.perf_counter`,
+which fit, the hand loop and the Lightning callbacks all read, is swapped for `time.thread_time` while
+they run), so that other processes on a small shared machine do not count; on a GPU, where the thread
+waits for the device, by the wall clock. Not run by the tests: numbers depend on the machine.
 Target: `fit` (with the mistake doctor watching, its default) within 2% of the hand loop.
 """
 
@@ -21,8 +27,10 @@ import contextlib
 import importlib.util
 import io
 import platform
+import random
 import statistics
 import time
+from unittest import mock
 
 import torch
 from torch import nn
@@ -168,41 +176,56 @@ def mlp_workload(device):
 WORKLOADS = {"digits": digits_workload, "mlp": mlp_workload}
 
 
-def measure(workload: str, *, device, epochs: int, rounds: int) -> dict[str, tuple[float, float]]:
-    """{runner: (median s/epoch, median per-round ratio to the hand loop)} for one workload."""
+def measure(workload: str, *, device, epochs: int, rounds: int,
+            clock: str = "wall") -> dict[str, tuple[float, float, float, float]]:
+    """{runner: (median s/epoch, median per-round ratio to the hand loop, its quartiles)} for one workload."""
     runners = {"hand-written loop": hand_loop, "helpers.fit, watch off": fit_without_watch,
                "helpers.fit (mistake doctor watching, default)": fit_loop}
     if importlib.util.find_spec("lightning") is not None:
         runners |= {"Lightning Trainer": lightning_trainer, "Lightning Fabric": lightning_fabric}
     per_round: dict[str, list[float]] = {name: [] for name in runners}
+    order, shuffler = list(runners), random.Random(0)
+    timer = time.thread_time if clock == "thread" else time.perf_counter
     for _ in range(rounds):
-        for name, run in runners.items():
+        shuffler.shuffle(order)
+        for name in order:
+            run = runners[name]
             helpers.seed_everything(0)
             model, train_loader, val_loader = WORKLOADS[workload](device)
             model = model.to(device)
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):  # no banners
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                    mock.patch("time.perf_counter", timer):  # no banners; every runner reads the same clock
                 seconds = run(model, train_loader, val_loader, optimizer, nn.CrossEntropyLoss(), device, epochs)
             per_round[name].append(statistics.median(seconds[1:]))  # the first epoch warms up
     hand = per_round["hand-written loop"]
-    return {name: (statistics.median(times), statistics.median(t / h for t, h in zip(times, hand)))
-            for name, times in per_round.items()}
+    results = {}
+    for name, times in per_round.items():
+        ratios = [t / h for t, h in zip(times, hand)]
+        low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else (ratios[0],) * 3
+        results[name] = (statistics.median(times), statistics.median(ratios), low, high)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workload", choices=(*WORKLOADS, "both"), default="both")
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--device", default=None)
+    parser.add_argument("--clock", choices=("thread", "wall"), default=None,
+                        help="thread: CPU time of the thread (default on a CPU); wall: elapsed time (default on a GPU)")
     args = parser.parse_args()
     device = helpers.get_device(args.device)
+    clock = args.clock or ("thread" if device.type == "cpu" else "wall")
     print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} "
-          f"thread(s), device {device}; {args.rounds} rounds of {args.epochs} epochs")
+          f"thread(s), device {device}; {args.rounds} rounds of {args.epochs} epochs, {clock} clock")
     for workload in WORKLOADS if args.workload == "both" else (args.workload,):
-        print(f"\n{workload}\n| loop | median s/epoch | ratio to hand-written (median of rounds) |\n|---|---:|---:|")
-        for name, (seconds, ratio) in measure(workload, device=device, epochs=args.epochs, rounds=args.rounds).items():
-            print(f"| {name} | {seconds:.4f} | {ratio:.3f} |")
+        print(f"\n{workload}\n| loop | median s/epoch | ratio to hand-written (median of rounds) "
+              f"| middle half of the rounds |\n|---|---:|---:|---:|")
+        results = measure(workload, device=device, epochs=args.epochs, rounds=args.rounds, clock=clock)
+        for name, (seconds, ratio, low, high) in results.items():
+            print(f"| {name} | {seconds:.4f} | {ratio:.3f} | {low:.3f}-{high:.3f} |")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import TensorDataset
 
+from .checks import is_whole
 from .i18n import first_line, t
 
 DEFAULT_ROOT = Path.home() / ".cache" / "training-loop-course"
@@ -44,7 +45,7 @@ class TensorLoader:
 
     @batch_size.setter
     def batch_size(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_whole(value, 1):
             raise ValueError(t("data.bad_batch_size", value=value))
         self._batch_size = value
 

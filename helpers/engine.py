@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader
 
 from .amp import Precision, resolve_amp
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .checks import is_whole
 from .device import get_device
 from .distributed import barrier, gather, is_main, rank, set_epoch, unwrap, world_size
 from .doctor import Watch
@@ -66,7 +67,7 @@ class EarlyStopping:
     def __post_init__(self):
         if self.mode not in ("min", "max"):
             raise ValueError(t("fit.bad_mode", value=self.mode))
-        if isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 1:
+        if not is_whole(self.patience, 1):
             raise ValueError(t("fit.bad_patience", value=self.patience))
         if self.monitor not in HISTORY_KEYS:
             raise ValueError(t("fit.bad_monitor", value=self.monitor, keys=", ".join(HISTORY_KEYS)))
@@ -271,7 +272,7 @@ def fit(
     `log_interval=None` prints one line per epoch and no per-batch lines.
     """
     lang = check_language(lang or get_language())
-    device = get_device(device, lang=lang) if device is not None else get_device()
+    device = get_device(device, lang=lang)
     scheduler_interval(scheduler, scheduler_step, lang=lang)  # a wrong name is refused even without a scheduler
     _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
                      max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
@@ -395,13 +396,9 @@ def _restore(path: Path, run: Run, early_stopping: EarlyStopping | None):
     return best_state
 
 
-def _is_whole(value: object, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
 def _check_arguments(*, epochs, optimizer, accumulation_steps, max_grad_norm, log_interval, lang) -> None:
     """Refuse a bad setting before any training starts, with a message that names it."""
-    if not _is_whole(epochs, 1):
+    if not is_whole(epochs, 1):
         raise ValueError(t("fit.bad_epochs", lang, value=epochs))
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(t("fit.bad_optimizer", lang, value=type(optimizer).__name__))
@@ -409,12 +406,12 @@ def _check_arguments(*, epochs, optimizer, accumulation_steps, max_grad_norm, lo
         lr = float(group["lr"])
         if not math.isfinite(lr) or lr < 0:
             raise ValueError(t("fit.bad_lr", lang, value=lr))
-    if not _is_whole(accumulation_steps, 1):
+    if not is_whole(accumulation_steps, 1):
         raise ValueError(t("fit.bad_accumulation", lang, value=accumulation_steps))
     if max_grad_norm is not None and (isinstance(max_grad_norm, bool) or not isinstance(max_grad_norm, (int, float))
                                       or not max_grad_norm > 0):
         raise ValueError(t("fit.bad_clip", lang, value=max_grad_norm))
-    if log_interval is not None and not _is_whole(log_interval, 1):
+    if log_interval is not None and not is_whole(log_interval, 1):
         raise ValueError(t("fit.bad_log_interval", lang, value=log_interval))
 
 

@@ -205,9 +205,9 @@ def get_language() -> str:
 # Each module owns its messages and registers them here when it is imported; `t` finds every key in this
 # one dict. A key's prefix names its owner, so a lookup can import the module that owns it on first use.
 _messages: dict[str, dict[str, str]] = {}
-OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground", "step": "helpers.stepper",
-          "ddp": "helpers.distributed", "cli": "helpers.__main__"}
-_LESSON_KEY = re.compile(r"l\d\d$")  # l03.*: a lesson's labels, in helpers/lessons/l03.py
+OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground",
+          "step": "helpers.stepper_messages", "ddp": "helpers.distributed", "cli": "helpers.__main__"}
+_LESSON_KEY = re.compile(r"l\d\d$")  # l03.*: a lesson's labels, in helpers/exercises/l03.py
 
 
 def register(table: dict[str, dict[str, str]]) -> None:
@@ -222,7 +222,7 @@ def owner(key: str) -> str:
     """The module that defines the message `key`, from its prefix."""
     prefix = key.split(".", 1)[0]
     if _LESSON_KEY.match(prefix):
-        return "helpers.lessons"
+        return "helpers.exercises"
     return OWNERS.get(prefix, __name__)
 
 
@@ -243,7 +243,7 @@ def known(key: str) -> bool:
 
 def all_messages() -> dict[str, dict[str, str]]:
     """Every registered message of the package, each owner imported: what the tests check key by key."""
-    for module in (*OWNERS.values(), "helpers.lessons"):
+    for module in OWNERS.values():
         importlib.import_module(module)
     return dict(_messages)
 

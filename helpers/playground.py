@@ -32,6 +32,7 @@ import torch
 from torch import nn, optim
 
 from .amp import mixed_precision
+from .checks import is_whole
 from .engine import History, Run
 from .i18n import check_language, first_line, get_language, register, t
 from .loop import NonFiniteLossError, StopTraining
@@ -127,7 +128,7 @@ class Controller:
         from . import device as devices
 
         self.lang = check_language(lang or get_language())
-        self.device = devices.get_device(device, lang=self.lang) if device is not None else devices.get_device()
+        self.device = devices.get_device(device, lang=self.lang)
         self.seed = seed
         loaders = (None, None)
         if model is None or train_loader is None or val_loader is None:
@@ -136,9 +137,6 @@ class Controller:
         self.model = (model if model is not None else models.DigitClassifier()).to(self.device)
         self.train_loader = train_loader if train_loader is not None else loaders[0]
         self.val_loader = val_loader if val_loader is not None else loaders[1]
-        for loader in (self.train_loader, self.val_loader):
-            if hasattr(loader, "to"):
-                loader.to(self.device)  # preloaded tensors: moved once, not every batch
         self.n_train = len(self.train_loader.dataset)
         self.criterion = criterion or nn.CrossEntropyLoss()
         self.background, self.poller = background, poller
@@ -255,7 +253,7 @@ class Controller:
             low, high = (1, self.n_train) if name == "batch_size" else INT_LIMITS[name]
             text = value.strip() if isinstance(value, str) else value
             signed_digits = isinstance(text, str) and text.lstrip("+-").isdigit() and text.count("-") + text.count("+") <= 1
-            if isinstance(text, bool) or not (isinstance(text, int) or signed_digits):  # -4 is whole, only too small
+            if not (is_whole(text) or signed_digits):  # -4 is whole, only too small
                 return False, t("pg.msg.not_whole", lang, name=self.name(name), value=value)
             number = int(text)
             if not low <= number <= high:

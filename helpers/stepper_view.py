@@ -1,6 +1,6 @@
 """The stepper's widget and picture (lesson 02): a thin view over `helpers.stepper.Stepper`, which has no widgets.
 
-Its labels live in helpers.stepper's MESSAGES, with every other "step." message.
+Its labels live in helpers.stepper_messages, with every other "step." message.
 
 The widget is driven by its buttons only, with no background thread: a click runs one line (or a
 batch, or the rest) in the click's own handler and redraws. So it behaves the same in JupyterLab and

@@ -8,25 +8,17 @@ Skipped, with the reason, where Debian's chromium or the playwright package is m
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from lab_server import ARTIFACTS, CHROMIUM, FLAGS, jupyterlab, missing, run_cell
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 
 NOTEBOOK_CODE = """\
 import torch
@@ -50,68 +42,14 @@ TEXTS = {
 PICTURES = {"bn": ROOT / "docs" / "playground.png", "en": ROOT / "docs" / "playground_en.png"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _notebook(path: Path, lang: str) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE.format(lang=lang))]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nbformat.write(nb, path)
-
-
-def _missing() -> str | None:
-    """Why the browser test cannot run here, or None."""
-    if not CHROMIUM.exists():
-        return "Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium"
-    for module, hint in (("playwright.sync_api", "pip install playwright"), ("jupyterlab", "pip install jupyterlab")):
-        try:
-            __import__(module)
-        except ImportError:
-            return f"the {module.split('.')[0]} package is not installed: {hint}"
-    return None
-
-
-@contextmanager
 def _jupyterlab(folder: Path, lang: str):
     """JupyterLab serving a one-cell playground notebook from `folder`; yields the notebook's URL."""
-    _notebook(folder / f"playground_{lang}.ipynb", lang)
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / "config"), "JUPYTER_RUNTIME_DIR": str(folder / "rt")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--IdentityProvider.token={token}", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={folder}", "--allow-root", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "lab.log").open("wb"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
-                    json.load(response)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start:\n" + (folder / "lab.log").read_text()[-2000:]) from None
-                time.sleep(1)
-        yield f"{base}/lab/tree/playground_{lang}.ipynb?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    return jupyterlab(folder, f"playground_{lang}.ipynb", NOTEBOOK_CODE.format(lang=lang))
 
 
 @pytest.fixture
 def lab(tmp_path):
-    if reason := _missing():
+    if reason := missing():
         pytest.skip(reason)
     with _jupyterlab(tmp_path, "bn") as url:
         yield url
@@ -164,25 +102,12 @@ def _drive(url: str, lang: str) -> Path:
     prefix = "playground" if lang == "bn" else f"playground_{lang}"  # the Bengali names stay what they were
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=flags)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 768})  # a student's laptop
         page.set_default_timeout(120_000)
         try:
-            page.goto(url)
-            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
-            page.get_by_text("| Idle").first.wait_for()  # the kernel is connected and ready
-            page.add_style_tag(content=".Toastify, .jp-toast-container { display: none !important; }")  # JupyterLab's news toast
             start = _button(page, texts["start"])
-            for attempt in range(3):  # a run sent while the session is still settling can be dropped: send again
-                page.click(".jp-Notebook .jp-Cell .cm-content >> nth=0")
-                page.keyboard.press("Control+Enter")
-                try:
-                    start.wait_for(timeout=60_000)
-                    break
-                except Exception:
-                    if attempt == 2:
-                        raise
+            run_cell(page, url, start)
             for label in texts["controls"]:
                 assert page.get_by_text(label).count() > 0, label
             page.locator(".pg-playground").scroll_into_view_if_needed()
@@ -276,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--lang", choices=sorted(PICTURES), default="bn")
     args = parser.parse_args(argv)
-    if reason := _missing():
+    if reason := missing():
         print(reason, file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as folder, _jupyterlab(Path(folder), args.lang) as url:

@@ -17,7 +17,8 @@ from torch.utils.data import TensorDataset
 
 import helpers
 from helpers import DigitClassifier
-from helpers.stepper import MESSAGES, Stepper, per_layer, read_loop
+from helpers.stepper import Stepper, per_layer, read_loop
+from helpers.stepper_messages import MESSAGES
 from helpers.syllabus import train_one_epoch, train_one_epoch_amp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,71 +106,34 @@ def test_the_whole_epoch_equals_the_plain_loop_bitwise(data, how):
     assert same_weights(stepper.model, model)
 
 
-def without_line_1(model, device, loader, optimizer, criterion):
+def loop_without(model, device, loader, optimizer, criterion, *, without: int):
+    """Lesson 02's loop written out by hand, with the numbered line `without` left out (1, 6, 9 or 10)."""
+    if without != 1:
+        model.train()
     running, total, correct = 0.0, 0, 0
     for data, targets in loader:
-        optimizer.zero_grad()
+        if without != 6:
+            optimizer.zero_grad()
         outputs = model(data)
         loss = criterion(outputs, targets)
-        loss.backward()
-        optimizer.step()
+        if without != 9:
+            loss.backward()
+        if without != 10:
+            optimizer.step()
         running += loss.item()
         correct += (outputs.argmax(dim=1) == targets).sum().item()
         total += targets.size(0)
     return running / len(loader), correct / total
 
 
-def without_line_6(model, device, loader, optimizer, criterion):
-    model.train()
-    running, total, correct = 0.0, 0, 0
-    for data, targets in loader:
-        outputs = model(data)
-        loss = criterion(outputs, targets)
-        loss.backward()
-        optimizer.step()
-        running += loss.item()
-        correct += (outputs.argmax(dim=1) == targets).sum().item()
-        total += targets.size(0)
-    return running / len(loader), correct / total
-
-
-def without_line_9(model, device, loader, optimizer, criterion):
-    model.train()
-    running, total, correct = 0.0, 0, 0
-    for data, targets in loader:
-        optimizer.zero_grad()
-        outputs = model(data)
-        loss = criterion(outputs, targets)
-        optimizer.step()
-        running += loss.item()
-        correct += (outputs.argmax(dim=1) == targets).sum().item()
-        total += targets.size(0)
-    return running / len(loader), correct / total
-
-
-def without_line_10(model, device, loader, optimizer, criterion):
-    model.train()
-    running, total, correct = 0.0, 0, 0
-    for data, targets in loader:
-        optimizer.zero_grad()
-        outputs = model(data)
-        loss = criterion(outputs, targets)
-        loss.backward()
-        running += loss.item()
-        correct += (outputs.argmax(dim=1) == targets).sum().item()
-        total += targets.size(0)
-    return running / len(loader), correct / total
-
-
-@pytest.mark.parametrize("line, broken", [(1, without_line_1), (6, without_line_6), (9, without_line_9),
-                                          (10, without_line_10)])
-def test_a_skipped_line_equals_the_hand_written_broken_loop(data, line, broken):
+@pytest.mark.parametrize("line", [1, 6, 9, 10])
+def test_a_skipped_line_equals_the_hand_written_broken_loop(data, line):
     stepper = stepper_for(data, skip=(line,), optimizer="sgd")
     stepper.model.eval()  # as after validate(): only line 1 switches training mode back on
     result = stepper.finish()
     model, opt, loader = setup(data, optimizer="sgd")  # after the stepper's run: dropout draws the same numbers
     model.eval()
-    expected = broken(model, "cpu", loader, opt, nn.CrossEntropyLoss())
+    expected = loop_without(model, "cpu", loader, opt, nn.CrossEntropyLoss(), without=line)
     assert result == pytest.approx(expected, abs=0, rel=1e-12)
     assert same_weights(stepper.model, model)
     assert stepper.model.training == (line != 1)

@@ -8,30 +8,18 @@ test-artifacts/ (gitignored); the test never writes a tracked file.
 The README's picture is made on purpose, not by the test:
     .venv/bin/python tests/test_stepper_browser.py --screenshot docs/stepper.png
 
-Skipped, with the reason, where Debian's chromium, playwright or jupyterlab is missing.
-The JupyterLab server is started as in tests/test_playground_browser.py.
+Skipped, with the reason, where Debian's chromium, playwright, jupyterlab or ipywidgets is missing.
+The JupyterLab server is tests/lab_server.py's, as for tests/test_playground_browser.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from lab_server import ARTIFACTS, CHROMIUM, FLAGS, jupyterlab, missing, run_cell
 
 NOTEBOOK_CODE = """\
 import torch
@@ -71,71 +59,15 @@ FACTS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _notebook(path: Path) -> None:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    nbformat.write(nb, path)
-
-
-@contextlib.contextmanager
-def jupyterlab(folder: Path):
-    """A JupyterLab server on localhost serving `folder` with the stepper notebook in it; yields its URL."""
-    _notebook(folder / "stepper_bn.ipynb")
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(folder / "config"), "JUPYTER_RUNTIME_DIR": str(folder / "rt"),
-           "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--IdentityProvider.token={token}", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={folder}", "--allow-root", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "lab.log").open("wb"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
-                    json.load(response)
-                break
-            except OSError as error:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    log = (folder / "lab.log").read_text()[-2000:]
-                    raise RuntimeError("JupyterLab did not start:\n" + log) from error
-                time.sleep(1)
-        yield f"{base}/lab/tree/stepper_bn.ipynb?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+def stepper_lab(folder: Path):
+    """A JupyterLab server serving `folder` with the stepper notebook in it; yields its URL."""
+    return jupyterlab(folder, "stepper_bn.ipynb", NOTEBOOK_CODE)
 
 
 def step_to_line_9(page, url: str) -> dict:
     """Open the notebook, run its cell, press Next line nine times; what the page shows then."""
-    page.goto(url)
-    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content")
-    page.get_by_text("| Idle").first.wait_for()  # the kernel is connected and ready
-    page.add_style_tag(content=".Toastify, .jp-toast-container { display: none !important; }")
     button = page.get_by_role("button", name=NEXT_LINE)
-    for attempt in range(3):  # a run sent while the session is still settling can be dropped: send again
-        page.click(".jp-Notebook .jp-Cell .cm-content >> nth=0")
-        page.keyboard.press("Control+Enter")
-        try:
-            button.wait_for(timeout=60_000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    run_cell(page, url, button)
     page.wait_for_function("() => document.body.innerText.includes('এরপর চলবে লাইন 1')")
     for line in range(1, 10):
         for attempt in range(3):  # a click before the widget's comm is open can be lost: click again
@@ -155,7 +87,7 @@ def screenshot(path: Path, *, width: int = 1920, height: int = 1080) -> None:
     """Step the Bengali stepper to line 9 and save a picture of the cell's output (the README's picture)."""
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as folder, jupyterlab(Path(folder)) as url, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as folder, stepper_lab(Path(folder)) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
@@ -168,12 +100,9 @@ def screenshot(path: Path, *, width: int = 1920, height: int = 1080) -> None:
 
 @pytest.fixture
 def lab(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: pip install playwright")
-    pytest.importorskip("jupyterlab")
-    pytest.importorskip("ipywidgets")
-    with jupyterlab(tmp_path) as url:
+    if reason := missing():
+        pytest.skip(reason)
+    with stepper_lab(tmp_path) as url:
         yield url
 
 

@@ -10,6 +10,7 @@ from torch import nn
 from torch.utils.data import TensorDataset
 
 from ..data import TensorLoader
+from ._cases import as_float
 
 MESSAGES: dict[str, dict[str, str]] = {
     # plot titles
@@ -147,10 +148,6 @@ def _reference(model: nn.Module, loader: TensorLoader, criterion) -> tuple[float
     return per_sample, per_batch, sum(c for _, _, c in pairs) / n
 
 
-def _number(value: Any) -> float:
-    return float(value.item() if isinstance(value, torch.Tensor) else value)
-
-
 def check_validate(validate: Callable) -> Any:
     """03.validate: validate(model, loader, criterion, device) in eval mode, without a graph, weighted per sample."""
     criterion = nn.CrossEntropyLoss()
@@ -162,8 +159,8 @@ def check_validate(validate: Callable) -> Any:
         return "ex.03.validate.train_mode"
     if any(grad for _, grad in model.calls):
         return "ex.03.validate.graph"
-    loss, acc = (_number(v) for v in first)
-    if (loss, acc) != tuple(_number(v) for v in second):
+    loss, acc = (as_float(v) for v in first)
+    if (loss, acc) != tuple(as_float(v) for v in second):
         return "ex.03.validate.train_mode"
     per_sample, per_batch, right_acc = _reference(model, loader, criterion)
     if abs(acc - right_acc) > 1e-6:
@@ -179,13 +176,13 @@ def check_validate(validate: Callable) -> Any:
 def check_weighted_loss(dataset_loss: Callable) -> Any:
     """03.weighted_loss: dataset_loss(batch_means, batch_sizes) is the average loss per sample."""
     means, sizes = [0.2, 0.2, 2.0], [64, 64, 2]
-    value = _number(dataset_loss(list(means), list(sizes)))
+    value = as_float(dataset_loss(list(means), list(sizes)))
     total = sum(m * n for m, n in zip(means, sizes))
     if abs(value - total / sum(sizes)) < 1e-6:
         # one more case, so that a formula tuned to the first one does not pass by luck
         other_means, other_sizes = [1.0, 0.5, 0.25, 3.0], [32, 32, 32, 5]
         other = sum(m * n for m, n in zip(other_means, other_sizes)) / sum(other_sizes)
-        if abs(_number(dataset_loss(list(other_means), list(other_sizes))) - other) < 1e-6:
+        if abs(as_float(dataset_loss(list(other_means), list(other_sizes))) - other) < 1e-6:
             return None
         return "ex.03.weighted_loss.wrong"
     if abs(value - sum(means) / len(means)) < 1e-6:

@@ -1,20 +1,25 @@
 """Exercises that check themselves: `check("02.zero_grad", answer)` says what is right or what to look at.
 
-A lesson's checkers live in helpers/lessons/lNN.py. A checker runs the learner's answer on a small
-case whose right result is known and returns None when the answer is right, or a hint's key
-(optionally with values: `("ex.02.log_interval.count", {"lines": 4})`). Each exercise also has a
-message "ex.<id>.why" saying why the right answer is right. The solutions stay out of the
-notebooks, in tests/solutions/; tests/test_exercises.py proves that every checker accepts the
-right answer and rejects the common wrong ones, in both languages.
+One module per lesson, `lNN.py`, holds that lesson's checkers and the texts they pick from: MESSAGES
+(key -> {"en": ..., "bn": ...}: the exercises' hints and the lesson's plot labels for `helpers.t`),
+registered with helpers.i18n, and CHECKERS (exercise id -> checker); this package collects them all,
+so adding a lesson never touches a shared table. A checker runs the learner's answer on a small case
+whose right result is known and returns None when the answer is right, or a hint's key (optionally
+with values: `("ex.02.log_interval.count", {"lines": 4})`). Each exercise also has a message
+"ex.<id>.why" saying why the right answer is right. The solutions stay out of the notebooks, in
+tests/solutions/; tests/test_exercises.py proves that every checker accepts the right answer and
+rejects the common wrong ones, in both languages.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import textwrap
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from .i18n import register, t
-from .lessons import CHECKERS
+from ..i18n import register, t
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ex.unknown": {
@@ -31,6 +36,18 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 register(MESSAGES)
+
+CHECKERS: dict[str, Callable[[Any], Any]] = {}
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name.startswith("_"):  # _cases.py: what the checkers share, no exercises of its own
+        continue
+    _module = importlib.import_module(f"{__name__}.{_info.name}")
+    register(_module.MESSAGES)  # refuses a key that another table defines too
+    _twice = CHECKERS.keys() & _module.CHECKERS.keys()
+    if _twice:
+        raise ValueError(f"exercise ids defined twice: {sorted(_twice)}")
+    CHECKERS.update(_module.CHECKERS)
+
 WIDTH = 96  # characters per printed line: fits a notebook column at the default font size
 
 

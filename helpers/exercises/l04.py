@@ -122,7 +122,8 @@ def _multilabel_case() -> tuple[torch.Tensor, torch.Tensor]:
     return logits, targets
 
 
-def _close(value: Any, reference: torch.Tensor) -> bool:
+def _is_loss(value: Any, reference: torch.Tensor) -> bool:
+    """Whether `value` is a one-element tensor equal to the loss `reference` (up to 1e-5)."""
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         return False
     return torch.allclose(value.float(), reference, atol=1e-5)
@@ -143,16 +144,16 @@ def check_multilabel(criterion: Any) -> Any:
         return "ex.04.multilabel.wrong"
     if isinstance(criterion, nn.BCEWithLogitsLoss) and isinstance(value, torch.Tensor) and torch.isfinite(value).all():
         return None  # pos_weight, weight or reduction settings are fine choices too
-    if _close(value, F.binary_cross_entropy_with_logits(logits, targets)):
+    if _is_loss(value, F.binary_cross_entropy_with_logits(logits, targets)):
         return None
-    if _close(value, F.cross_entropy(logits, targets)):
+    if _is_loss(value, F.cross_entropy(logits, targets)):
         return "ex.04.multilabel.exclusive"
-    if _close(value, F.binary_cross_entropy_with_logits(torch.sigmoid(logits), targets)) or _close(
+    if _is_loss(value, F.binary_cross_entropy_with_logits(torch.sigmoid(logits), targets)) or _is_loss(
         value, F.binary_cross_entropy(torch.sigmoid(torch.sigmoid(logits)), targets)
     ):
         return "ex.04.multilabel.sigmoid"
     if isinstance(criterion, (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)) or any(
-        _close(value, f(logits, targets)) for f in (F.mse_loss, F.l1_loss, F.smooth_l1_loss)
+        _is_loss(value, f(logits, targets)) for f in (F.mse_loss, F.l1_loss, F.smooth_l1_loss)
     ):
         return "ex.04.multilabel.regression"
     return "ex.04.multilabel.wrong"
@@ -166,14 +167,14 @@ def check_double_softmax(loss_fn: Callable) -> Any:
     value = loss_fn(logits, targets)
     if not isinstance(value, torch.Tensor):
         return "ex.04.double_softmax.tensor"
-    if _close(value, F.cross_entropy(logits, targets)):
+    if _is_loss(value, F.cross_entropy(logits, targets)):
         return None
     probabilities = torch.softmax(logits, dim=1)
-    if _close(value, F.cross_entropy(probabilities, targets)):
+    if _is_loss(value, F.cross_entropy(probabilities, targets)):
         return "ex.04.double_softmax.softmax"
-    if any(_close(value, F.nll_loss(x, targets)) for x in (logits, probabilities, probabilities.log_softmax(dim=1))):
+    if any(_is_loss(value, F.nll_loss(x, targets)) for x in (logits, probabilities, probabilities.log_softmax(dim=1))):
         return "ex.04.double_softmax.nll"
-    if _close(value, F.cross_entropy(logits, targets, reduction="sum")):
+    if _is_loss(value, F.cross_entropy(logits, targets, reduction="sum")):
         return "ex.04.double_softmax.reduction"
     return "ex.04.double_softmax.wrong"
 

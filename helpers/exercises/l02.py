@@ -8,6 +8,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..checks import is_whole
+from ._cases import as_float, regression
+
 MESSAGES: dict[str, dict[str, str]] = {
     # 02.zero_grad
     "ex.02.zero_grad.why": {
@@ -65,16 +68,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def _tiny_setup(seed: int = 0):
+def _tiny_setup():
     """A tiny regression problem whose right updates are easy to compute."""
-    generator = torch.Generator().manual_seed(seed)
-    model = nn.Linear(3, 2)
-    with torch.no_grad():
-        model.weight.copy_(torch.randn(2, 3, generator=generator))
-        model.bias.zero_()
-    data = torch.randn(4, 3, generator=generator)
-    targets = torch.randn(4, 2, generator=generator)
-    return model, data, targets
+    return regression(3, 2, 4, seed=0, zero_bias=True)
 
 
 def _run_steps(step: Callable, steps: int = 3, *, seen: list | None = None) -> torch.Tensor:
@@ -130,7 +126,7 @@ def check_accuracy(accuracy: Callable) -> str | None:
         return "ex.02.accuracy.dim"
     if isinstance(value, torch.Tensor) and value.numel() != 1:
         return "ex.02.accuracy.dim"
-    value = float(value.item() if isinstance(value, torch.Tensor) and value.numel() == 1 else value)
+    value = as_float(value)
     if abs(value - 0.6) < 1e-6:
         return None
     if abs(value - 3) < 1e-6:
@@ -140,7 +136,7 @@ def check_accuracy(accuracy: Callable) -> str | None:
 
 def check_log_interval(log_interval: Any) -> str | None:
     """02.log_interval: the interval that prints exactly 5 lines over 20 batches."""
-    if isinstance(log_interval, bool) or not isinstance(log_interval, int) or log_interval < 1:
+    if not is_whole(log_interval, 1):
         return "ex.02.log_interval.type"
     lines = sum(1 for batch in range(20) if batch % log_interval == 0)
     return None if lines == 5 else ("ex.02.log_interval.count", {"lines": lines})

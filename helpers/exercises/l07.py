@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch import nn
+
+from ._cases import as_float, regression, seeded
 
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
@@ -117,29 +120,13 @@ def _flat(tensors) -> torch.Tensor:
     return torch.cat([t.reshape(-1) for t in tensors])
 
 
-def _filled(model: nn.Module, generator: torch.Generator) -> nn.Module:
-    """Fill every parameter from `generator`, so the cases never depend on the global random state."""
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=generator))
-    return model
-
-
-def _new(make: Callable[[], nn.Module], generator: torch.Generator) -> nn.Module:
-    """Build a small model without using up the learner's global random numbers."""
-    with torch.random.fork_rng(devices=[]):
-        return _filled(make(), generator)
-
-
 # ---------------------------------------------------------------- 07.amp_step
 
 
 def _amp_case(init_scale: float, data_scale: float):
     """A tiny regression whose true gradient norm is well above max_norm; SGD(lr=1) so the step is the gradient."""
-    generator = torch.Generator().manual_seed(7)
-    model = _new(lambda: nn.Linear(4, 3), generator)
-    data = torch.randn(8, 4, generator=generator) * data_scale
-    targets = torch.randn(8, 3, generator=generator)
+    model, data, targets = regression(4, 3, 8, seed=7)
+    data = data * data_scale
     optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
     scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_interval=1)
     return model, data, targets, optimizer, scaler
@@ -150,8 +137,7 @@ def check_amp_step(amp_step: Callable) -> Any:
     max_norm, scale = 0.5, 1024.0
     model, data, targets, optimizer, scaler = _amp_case(scale, 3.0)
     criterion = nn.MSELoss()
-    reference = _new(lambda: nn.Linear(4, 3), torch.Generator())
-    reference.load_state_dict(model.state_dict())
+    reference = copy.deepcopy(model)
     criterion(reference(data), targets).backward()
     true_grad = _flat(p.grad for p in reference.parameters())
     true_norm = true_grad.norm().item()  # about 18: far above max_norm
@@ -187,7 +173,7 @@ def check_amp_step(amp_step: Callable) -> Any:
 
 def _accumulate_case():
     generator = torch.Generator().manual_seed(3)
-    model = _new(lambda: nn.Linear(5, 4), generator)
+    model = seeded(lambda: nn.Linear(5, 4), generator)
     data = torch.randn(12, 5, generator=generator)
     targets = torch.randint(0, 4, (12,), generator=generator)
     micro = [(d, t) for d, t in zip(data.chunk(3), targets.chunk(3))]  # k = 3 micro-batches of 4
@@ -201,8 +187,7 @@ def check_accumulate(accumulate: Callable) -> Any:
     criterion(model(data), targets).backward()
     big = _flat(p.grad for p in model.parameters())
     model.zero_grad(set_to_none=True)
-    last = _new(lambda: nn.Linear(5, 4), torch.Generator())
-    last.load_state_dict(model.state_dict())
+    last = copy.deepcopy(model)  # no gradients yet: they were just cleared
     criterion(last(micro[-1][0]), micro[-1][1]).backward()
     last_only = _flat(p.grad for p in last.parameters())
 
@@ -228,7 +213,7 @@ def check_accumulate(accumulate: Callable) -> Any:
 
 def _norm_case() -> nn.Module:
     generator = torch.Generator().manual_seed(5)
-    model = _new(lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), generator)
+    model = seeded(lambda: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), generator)
     model[0].bias.requires_grad_(False)  # frozen: its .grad stays None
     data = torch.randn(6, 4, generator=generator) * 2
     targets = torch.randn(6, 3, generator=generator)
@@ -247,9 +232,7 @@ def check_grad_norm(grad_norm: Callable) -> Any:
         if "NoneType" in str(error):
             return "ex.07.grad_norm.none"
         raise
-    if isinstance(value, torch.Tensor):
-        value = value.item()
-    value = float(value)
+    value = as_float(value)
     for p, g in zip((p for p in model.parameters() if p.grad is not None), grads):
         p.grad = g  # in case the answer changed the gradients
     if math.isclose(value, right, rel_tol=1e-4):

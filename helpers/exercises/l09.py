@@ -8,6 +8,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ._cases import as_float
+
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l09.always_negative": {"en": "always 'negative'", "bn": "সবসময় 'নেগেটিভ'"},
@@ -120,15 +122,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def _as_float(value: Any) -> float:
-    """A learner's number: a Python number or a one-element tensor."""
-    if isinstance(value, torch.Tensor):
-        return float(value.detach().reshape(-1)[0]) if value.numel() == 1 else float("nan")
-    return float(value)
-
-
-def _close(a: float, b: float, tol: float = 1e-4) -> bool:
-    return abs(a - b) < tol
+def _near(a: float, b: float) -> bool:
+    """Whether two scores are the same up to 1e-4."""
+    return abs(a - b) < 1e-4
 
 
 def _f1_cases() -> list[tuple[torch.Tensor, torch.Tensor]]:
@@ -157,27 +153,27 @@ def check_f1(f1: Callable) -> str | tuple[str, dict] | None:
     ordinary, zero_division = cases[:3], cases[3:]
     for preds, targets in ordinary:
         expected = BinaryF1Score()(preds, targets).item()
-        got = _as_float(f1(preds.clone(), targets.clone()))
-        if _close(got, expected):
+        got = as_float(f1(preds.clone(), targets.clone()))
+        if _near(got, expected):
             continue
         tp, fp, fn, tn = _counts(preds, targets)
         precision, recall = tp / (tp + fp), tp / (tp + fn)
-        if _close(got, (tp + tn) / len(targets)):
+        if _near(got, (tp + tn) / len(targets)):
             return "ex.09.f1.accuracy"
-        if _close(got, (precision + recall) / 2):
+        if _near(got, (precision + recall) / 2):
             return "ex.09.f1.mean"
         return "ex.09.f1.wrong", {"preds": preds.tolist(), "targets": targets.tolist(), "expected": expected,
                                       "got": round(got, 4)}
     for preds, targets in zero_division:
         expected = BinaryF1Score()(preds, targets).item()
         try:
-            got = _as_float(f1(preds.clone(), targets.clone()))
+            got = as_float(f1(preds.clone(), targets.clone()))
         except ZeroDivisionError:
             return "ex.09.f1.zero_division"
         if got != got:  # nan: 0 / 0 with tensors
             return "ex.09.f1.zero_division"
-        if not _close(got, expected):
-            if _close(got, (preds == targets).float().mean().item()):
+        if not _near(got, expected):
+            if _near(got, (preds == targets).float().mean().item()):
                 return "ex.09.f1.accuracy"
             return "ex.09.f1.wrong", {"preds": preds.tolist(), "targets": targets.tolist(), "expected": expected,
                                       "got": round(got, 4)}
@@ -234,15 +230,15 @@ def check_iou(iou: Callable) -> str | tuple[str, dict] | None:
 
     for pred, target in _iou_cases():
         expected = BinaryJaccardIndex()(pred, target).item()
-        got = _as_float(iou(pred.clone(), target.clone()))
-        if _close(got, expected):
+        got = as_float(iou(pred.clone(), target.clone()))
+        if _near(got, expected):
             continue
         intersection = int((pred & target).sum())
-        if _close(got, intersection) and intersection > 1:
+        if _near(got, intersection) and intersection > 1:
             return "ex.09.iou.count"
-        if _close(got, (pred == target).float().mean().item()):
+        if _near(got, (pred == target).float().mean().item()):
             return "ex.09.iou.pixel_accuracy"
-        if _close(got, 2 * intersection / int(pred.sum() + target.sum())):
+        if _near(got, 2 * intersection / int(pred.sum() + target.sum())):
             return "ex.09.iou.dice"
         return "ex.09.iou.wrong", {"expected": expected, "got": round(got, 4)}
     return None

@@ -11,6 +11,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..checks import is_whole
+from ._cases import regression
+
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l08.uninterrupted": {"en": "uninterrupted run", "bn": "না-থামানো রান"},
@@ -130,12 +133,7 @@ CHECKPOINT_KEYS = ("epoch", "model_state_dict", "optimizer_state_dict")
 
 def _adam_run(seed: int = 0):
     """A tiny model and an Adam that has taken three steps: its state is not zero any more."""
-    generator = torch.Generator().manual_seed(seed)
-    model = nn.Linear(4, 3)
-    with torch.no_grad():
-        model.weight.copy_(torch.randn(3, 4, generator=generator))
-        model.bias.zero_()
-    data, targets = torch.randn(8, 4, generator=generator), torch.randn(8, 3, generator=generator)
+    model, data, targets = regression(4, 3, 8, seed=seed, zero_bias=True)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
     for _ in range(3):
         _step(model, optimizer, data, targets)
@@ -222,7 +220,7 @@ def check_early_stopping(stop_epoch: Callable) -> Any:
     got = []
     for losses, patience, min_delta in STOP_CASES:
         value = stop_epoch(list(losses), patience, min_delta)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        if value is not None and not is_whole(value):
             return "ex.08.early_stopping.type"
         got.append(value)
     variants = [

@@ -9,6 +9,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ._cases import seeded
+
 MESSAGES: dict[str, dict[str, str]] = {
     # plot labels
     "l05.evals": {
@@ -188,7 +190,8 @@ def _variant(kind: str) -> Callable:
     return step
 
 
-def _close(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+def _all_close(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    """Whether two lists of tensors are equal, tensor by tensor (up to 1e-5)."""
     return all(torch.allclose(x, y, atol=1e-5) for x, y in zip(a, b))
 
 
@@ -199,12 +202,12 @@ def check_momentum(momentum_step: Callable) -> Any:
         return got
     params, velocities = got
     right_p, right_v = _torch_reference()
-    if _close(params, right_p):
-        return None if _close(velocities, right_v) else "ex.05.momentum.velocity"
-    if _close(params, _momentum_case()[0]):
+    if _all_close(params, right_p):
+        return None if _all_close(velocities, right_v) else "ex.05.momentum.velocity"
+    if _all_close(params, _momentum_case()[0]):
         return "ex.05.momentum.no_update"
     for kind in ("plain", "order", "dampening", "sign"):
-        if _close(params, _run_rule(_variant(kind))[0]):
+        if _all_close(params, _run_rule(_variant(kind))[0]):
             return "ex.05.momentum.no_momentum" if kind == "plain" else f"ex.05.momentum.{kind}"
     return "ex.05.momentum.wrong"
 
@@ -242,10 +245,7 @@ def check_param_groups(make_optimizer: Callable) -> Any:
 def _closure_case():
     """A small classification problem that one LBFGS step improves a lot."""
     generator = torch.Generator().manual_seed(3)
-    model = nn.Linear(4, 3)
-    with torch.no_grad():
-        model.weight.copy_(torch.randn(3, 4, generator=generator))
-        model.bias.zero_()
+    model = seeded(lambda: nn.Linear(4, 3), generator, zero_bias=True)
     data = torch.randn(32, 4, generator=generator)
     targets = (data[:, 0] > 0).long() + (data[:, 1] > 0).long()  # a pattern the model can learn
     optimizer = torch.optim.LBFGS(model.parameters(), lr=1, max_iter=20)
