@@ -403,8 +403,9 @@ class Watch:
         ...your loop...
     watch.findings  # what it saw
 
-    Checks that read a value from the device (loss inputs, loss growth) run on the first `warmup`
-    steps and then every `every` steps only, so on a GPU they cost almost nothing.
+    The checks run on the first `warmup` steps, until the first validation pass, and then on every
+    `every`-th step only: a mistake in a loop repeats at each step, so a sample finds it, and the
+    steps in between (most of them) cost a few attribute updates, nothing on the device.
     """
 
     def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer, criterion: object = None,
@@ -419,6 +420,8 @@ class Watch:
         self.steps = 0
         self._zeroed = True
         self._grad_after_step: tuple[torch.Tensor, weakref.ref] | None = None
+        self._grad_param: torch.Tensor | None = None  # the parameter whose gradient _grads_kept looks at
+        self._watching = True  # whether the coming step is one the checks look at
         self._losses: list[float] = []
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
@@ -487,6 +490,8 @@ class Watch:
         return param.grad is not None and param.grad is grad()
 
     def _before_step(self, optimizer, args, kwargs) -> None:
+        if not self._watching:  # between two sampled steps: see _after_step
+            return
         closure = args[1] if len(args) > 1 else kwargs.get("closure")  # args[0] is the optimizer itself
         # With a closure (LBFGS) the closure zeroes the gradients itself, inside step().
         if closure is None and not self._zeroed and self._grads_kept():
@@ -496,15 +501,22 @@ class Watch:
 
     def _after_step(self, optimizer, args, kwargs) -> None:
         self.steps += 1
+        self._zeroed = False
+        # Each check looks at one step and the step after it. A mistake in a loop repeats at every step, so
+        # looking on the sampled steps finds it as surely, and a step in between costs only these lines.
+        self._watching = self.sampled() or not self._seen_validation  # for the step to come
+        self._hook_loss(self._watching)
+        if not self._watching:
+            self._grad_after_step = None
+            return
         for sampler, start, batches in self._samplers:  # more steps than one epoch has, and the same epoch
             if self.steps > batches and sampler.epoch == start:
                 self.add(Finding("ddp.sampler_epoch", {"epoch": start, "steps": self.steps}))
-        self._zeroed = False
-        param = self._grad_after_step[0] if self._grad_after_step is not None else None
+        param = self._grad_param
         if param is None or param.grad is None:  # look for a parameter with a gradient only when needed
             param = next((p for group in optimizer.param_groups for p in group["params"] if p.grad is not None), None)
+        self._grad_param = param
         self._grad_after_step = (param, weakref.ref(param.grad)) if param is not None else None
-        self._hook_loss(self.sampled() or not self._seen_validation)  # for the step to come
 
     def _hook_loss(self, on: bool) -> None:
         """Put the loss hook on or take it off (a hooked module call takes PyTorch's slower path)."""

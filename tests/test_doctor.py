@@ -924,3 +924,26 @@ def test_the_watch_checks_loss_inputs_only_on_sampled_steps(monkeypatch):
                 criterion(model(x), y)
     assert calls == [0, 1, 5, 10, 15]  # the first `warmup` steps, then every `every`-th
     assert watch.steps == 20 and watch.findings == []
+
+
+def test_a_mistake_that_starts_between_samples_is_found_at_the_next_sampled_step():
+    model = mlp()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.CrossEntropyLoss()
+    x, y = classification_batches()[0]
+    watch = Watch(model, optimizer, criterion, warmup=2, every=5, say=lambda line: None)
+    with watch:
+        model.eval()
+        with torch.no_grad():
+            criterion(model(x), y)  # a validation pass was seen: from now on only sampled steps are looked at
+        model.train()
+        found_at = None
+        for step in range(20):
+            if step < 7:  # correct at first, then zero_grad is forgotten (steps 7, 8, ...)
+                optimizer.zero_grad()
+            criterion(model(x), y).backward()
+            optimizer.step()
+            if found_at is None and watch.findings:
+                found_at = step
+    assert [f.code for f in watch.findings] == ["missing_zero_grad"]
+    assert found_at == 10  # step 10 is sampled and sees the gradient step 9 left behind; 8 and 9 were not looked at
