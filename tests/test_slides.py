@@ -72,3 +72,13 @@ def test_speaker_notes_go_to_the_slides_only(tmp_path: Path):
     assert [k for k, _ in kinds[2:]] == ["slide", "notes", "subslide"]  # heading and text, note, code
     html = slides.export(tmp_path, "en", "99_demo").read_text(encoding="utf-8")
     assert '<aside class="notes">' in html and "Ask the class first." in html
+
+
+@pytest.mark.parametrize("name", course.lesson_names(), ids=str)
+def test_every_lesson_is_a_deck_in_both_languages_with_its_speaker_notes(name, tmp_path: Path):
+    for lang in course.LANGS:
+        html = slides.export(ROOT, lang, name, out_dir=tmp_path / lang).read_text(encoding="utf-8")
+        notes = sum(slides.is_notes(c) for c in course.read_lesson(ROOT, lang, name).cells)
+        assert notes >= 4, (name, lang)  # a teacher projecting the lesson has something to go by
+        assert html.count('class="notes"') == notes, (name, lang)
+        assert "attachment:" not in html  # embedded pictures (lesson 10's playground) are shown, not lost

@@ -75,7 +75,12 @@ def _split_at_headings(cell) -> list:
         if not fenced and re.match(r"#+ ", line) and any(x.strip() for x in parts[-1]):
             parts.append([])
         parts[-1].append(line)
-    return [nbformat.v4.new_markdown_cell("\n".join(lines).strip()) for lines in parts if any(x.strip() for x in lines)]
+    pieces = [nbformat.v4.new_markdown_cell("\n".join(lines).strip()) for lines in parts if any(x.strip() for x in lines)]
+    for piece in pieces:  # a picture the build embedded (lesson 10's playground) goes with the part that shows it
+        shown = {name: data for name, data in cell.get("attachments", {}).items() if f"attachment:{name}" in piece.source}
+        if shown:
+            piece["attachments"] = shown
+    return pieces
 
 
 def slide_notebook(root: Path, lang: str, name: str):
