@@ -262,6 +262,7 @@ def fit(
     log_interval: int | None = 100,
     progress: bool = True,
     watch: bool = True,
+    on_epoch: Callable[[dict[str, float]], object] | None = None,
     lang: str | None = None,
 ) -> History:
     """Train `epochs` epochs, validating after each; returns the History (lessons 07-08).
@@ -269,7 +270,9 @@ def fit(
     Stops cleanly, keeping the model and the history, on Ctrl-C (or the notebook's stop
     button), on early stopping, and on a non-finite loss (restoring the last good weights).
     With `watch=True` the mistake doctor (lesson 09) reports each setup problem it sees, once.
-    `log_interval=None` prints one line per epoch and no per-batch lines.
+    `log_interval=None` prints one line per epoch and no per-batch lines. `on_epoch(row)` runs after
+    each epoch (after early stopping and the checkpoint) with that epoch's History row: your own
+    logging, or anything that must happen between two epochs.
     """
     lang = check_language(lang or get_language())
     device = get_device(device, lang=lang)
@@ -311,7 +314,7 @@ def fit(
         try:
             for epoch in epoch_range:
                 try:
-                    run.epoch(of=epochs)
+                    row = run.epoch(of=epochs)
                 except NonFiniteLossError as error:
                     say(t("fit.nonfinite", lang, epoch=epoch, batch=error.batch, loss=error.loss))
                     partial = True
@@ -326,6 +329,8 @@ def fit(
                     if main:
                         save_checkpoint(checkpoint, state)
                     barrier()  # the other ranks wait until the file is whole (lesson 11)
+                if on_epoch is not None:
+                    on_epoch(row)
                 if stop:
                     say(t("fit.early_stop", lang, epoch=epoch, patience=early_stopping.patience,
                           best_epoch=early_stopping.best_epoch, best=early_stopping.best))

@@ -131,6 +131,23 @@ def test_fit_gives_bitwise_the_weights_of_the_plain_loop(small_digits, val_data,
         assert history["val_acc"][epoch] == val_acc
 
 
+def test_on_epoch_sees_each_row_between_epochs_and_changes_nothing(small_digits, val_data):
+    results = []
+    for on_epoch in (None, "record"):
+        seed_everything(0)
+        model = DigitClassifier(width=4)
+        train, val = loaders(small_digits, val_data)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        rows: list[dict] = []
+        history = fit(model, train, val, epochs=3, optimizer=optimizer, criterion=nn.CrossEntropyLoss(),
+                      device="cpu", progress=False, log_interval=None,
+                      on_epoch=rows.append if on_epoch else None)
+        results.append((weights(model), history))
+    assert [row["epoch"] for row in rows] == [1, 2, 3]
+    assert [row["val_loss"] for row in rows] == history["val_loss"]  # the History row, as it was recorded
+    assert_bitwise_equal(results[0][0], results[1][0])
+
+
 # --- 2. gradient accumulation -------------------------------------------------------------------
 
 
