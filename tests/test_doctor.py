@@ -899,6 +899,15 @@ def test_doctor_messages_are_reachable_through_t():
     assert helpers.t("doc.nonfinite_loss", "en", value="nan", step=3) == expected
 
 
+def sparse_watch():
+    """A small classifier and a Watch that samples the first 2 steps, then every 5th."""
+    model = mlp()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.CrossEntropyLoss()
+    watch = Watch(model, optimizer, criterion, warmup=2, every=5, say=lambda line: None)
+    return model, optimizer, criterion, classification_batches()[0], watch
+
+
 def test_the_watch_checks_loss_inputs_only_on_sampled_steps(monkeypatch):
     calls: list[int] = []
     real = doctor.check_loss_inputs
@@ -908,11 +917,7 @@ def test_the_watch_checks_loss_inputs_only_on_sampled_steps(monkeypatch):
         return real(criterion, outputs, targets)
 
     monkeypatch.setattr(doctor, "check_loss_inputs", counting)
-    model = mlp()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    criterion = nn.CrossEntropyLoss()
-    x, y = classification_batches()[0]
-    watch = Watch(model, optimizer, criterion, warmup=2, every=5, say=lambda line: None)
+    model, optimizer, criterion, (x, y), watch = sparse_watch()
     with watch:
         for _ in range(20):
             optimizer.zero_grad()
@@ -927,11 +932,7 @@ def test_the_watch_checks_loss_inputs_only_on_sampled_steps(monkeypatch):
 
 
 def test_a_mistake_that_starts_between_samples_is_found_at_the_next_sampled_step():
-    model = mlp()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    criterion = nn.CrossEntropyLoss()
-    x, y = classification_batches()[0]
-    watch = Watch(model, optimizer, criterion, warmup=2, every=5, say=lambda line: None)
+    model, optimizer, criterion, (x, y), watch = sparse_watch()
     with watch:
         model.eval()
         with torch.no_grad():
