@@ -1,7 +1,7 @@
 """Does `helpers.fit` cost anything over a plain hand-written loop? Seconds per epoch, side by side.
 
     python bench/fit_overhead.py [--workload digits|mlp|both] [--epochs 8] [--rounds 15] [--device cpu|cuda]
-                                 [--clock thread|wall] [--paired-rounds 10]
+                                 [--clock thread|wall] [--paired-rounds 10] [--paired-epochs 30]
 
 Two workloads, Adam, batch 64, train + validation every epoch, from the same initial weights:
 - digits: DigitClassifier on the built-in digits (1,258 training images), about 20 steps per epoch;
@@ -21,7 +21,9 @@ waits for the device, by the wall clock. Not run by the tests: numbers depend on
 Where the machine's speed drifts over seconds (a shared virtual machine), rounds of whole runs differ by
 more than the 2% the target asks for. So `fit` is also measured epoch by epoch against the hand loop
 (`--paired-rounds`): `fit`'s `on_epoch` runs one hand-loop epoch between two `fit` epochs, and each `fit`
-epoch is divided by the mean of the hand-loop epochs just before and just after it.
+epoch is divided by the mean of the hand-loop epochs just before and just after it. One epoch's ratio still
+varies by 10-15% on such a machine, so many epochs are pooled (10 rounds of 30 by default) and the median is
+given with a 95% confidence interval.
 Target: `fit` (with the mistake doctor watching, its default) within 2% of the hand loop.
 """
 
@@ -31,6 +33,7 @@ import argparse
 import contextlib
 import importlib.util
 import io
+import math
 import platform
 import random
 import statistics
@@ -212,8 +215,8 @@ def measure(workload: str, *, device, epochs: int, rounds: int,
     return results
 
 
-def _fit_between_hand_epochs(workload: str, *, device, epochs: int, watch: bool, timer) -> float:
-    """One fit run with a hand-loop epoch before it and after each of its epochs; the median ratio."""
+def _fit_between_hand_epochs(workload: str, *, device, epochs: int, watch: bool, timer) -> list[float]:
+    """One fit run with a hand-loop epoch before it and after each of its epochs; each fit epoch's ratio."""
     pieces = {}
     for runner in ("hand", "fit"):  # the same start for both: same seed, same weights, same batches
         helpers.seed_everything(0)
@@ -233,24 +236,31 @@ def _fit_between_hand_epochs(workload: str, *, device, epochs: int, watch: bool,
                               criterion=nn.CrossEntropyLoss(), device=device, amp=False, log_interval=None,
                               progress=False, watch=watch, on_epoch=hand_epoch)
     # fit's epoch i ran between hand epochs i and i + 1; the first of each is a warm-up
-    return statistics.median([f / ((hand[i] + hand[i + 1]) / 2) for i, f in enumerate(history["seconds"])][1:])
+    return [f / ((hand[i] + hand[i + 1]) / 2) for i, f in enumerate(history["seconds"])][1:]
+
+
+def median_with_ci(values: list[float]) -> tuple[float, float, float]:
+    """The median and a 95% confidence interval for it that assumes no distribution (order statistics)."""
+    ordered, n = sorted(values), len(values)
+    half_width = 1.96 * math.sqrt(n) / 2  # ranks around n/2 that hold the true median with 95% probability
+    low, high = max(0, math.floor(n / 2 - half_width)), min(n - 1, math.ceil(n / 2 + half_width))
+    return statistics.median(ordered), ordered[low], ordered[high]
 
 
 def epoch_by_epoch(workload: str, *, device, epochs: int, rounds: int,
-                   clock: str = "wall") -> dict[str, tuple[float, float, float]]:
-    """{fit variant: (median ratio to the hand loop, its quartiles)}, each fit epoch between two hand epochs."""
+                   clock: str = "wall") -> dict[str, tuple[float, float, float, int]]:
+    """{fit variant: (median ratio to the hand loop, its 95% interval, epochs measured)}, epoch by epoch.
+
+    Each fit epoch is compared with the two hand epochs around it; the ratios of all epochs of all rounds
+    are pooled. The variants alternate round by round, so slow stretches of the machine hit both alike.
+    """
     timer = time.thread_time if clock == "thread" else time.perf_counter
     variants = {"helpers.fit, watch off": False, "helpers.fit (mistake doctor watching, default)": True}
     ratios: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
         for name, watch in variants.items():
-            ratios[name].append(_fit_between_hand_epochs(workload, device=device, epochs=epochs, watch=watch,
-                                                         timer=timer))
-    results = {}
-    for name, values in ratios.items():
-        low, _, high = statistics.quantiles(values, n=4) if len(values) > 1 else (values[0],) * 3
-        results[name] = (statistics.median(values), low, high)
-    return results
+            ratios[name] += _fit_between_hand_epochs(workload, device=device, epochs=epochs, watch=watch, timer=timer)
+    return {name: (*median_with_ci(values), len(values)) for name, values in ratios.items()}
 
 
 def main() -> None:
@@ -261,6 +271,7 @@ def main() -> None:
     parser.add_argument("--device", default=None)
     parser.add_argument("--paired-rounds", type=int, default=10,
                         help="rounds of fit against the hand loop epoch by epoch (0: none)")
+    parser.add_argument("--paired-epochs", type=int, default=30, help="epochs of each of those rounds")
     parser.add_argument("--clock", choices=("thread", "wall"), default=None,
                         help="thread: CPU time of the thread (default on a CPU); wall: elapsed time (default on a GPU)")
     args = parser.parse_args()
@@ -275,11 +286,13 @@ def main() -> None:
         for name, (seconds, ratio, low, high) in results.items():
             print(f"| {name} | {seconds:.4f} | {ratio:.3f} | {low:.3f}-{high:.3f} |")
         if args.paired_rounds:
-            print(f"\n{workload}, epoch by epoch ({args.paired_rounds} rounds)\n| loop | ratio to the hand-written "
-                  f"epochs around it (median of rounds) | middle half of the rounds |\n|---|---:|---:|")
-            paired = epoch_by_epoch(workload, device=device, epochs=args.epochs, rounds=args.paired_rounds, clock=clock)
-            for name, (ratio, low, high) in paired.items():
-                print(f"| {name} | {ratio:.3f} | {low:.3f}-{high:.3f} |")
+            print(f"\n{workload}, epoch by epoch ({args.paired_rounds} rounds of {args.paired_epochs} epochs)\n"
+                  f"| loop | ratio to the hand-written epochs around it (median) | 95% interval | epochs |\n"
+                  f"|---|---:|---:|---:|")
+            paired = epoch_by_epoch(workload, device=device, epochs=args.paired_epochs, rounds=args.paired_rounds,
+                                    clock=clock)
+            for name, (ratio, low, high, count) in paired.items():
+                print(f"| {name} | {ratio:.3f} | {low:.3f}-{high:.3f} | {count} |")
 
 
 if __name__ == "__main__":

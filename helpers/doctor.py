@@ -421,12 +421,11 @@ class Watch:
         self._zeroed = True
         self._grad_after_step: tuple[torch.Tensor, weakref.ref] | None = None
         self._grad_param: torch.Tensor | None = None  # the parameter whose gradient _grads_kept looks at
-        self._watching = True  # whether the coming step is one the checks look at
+        self._watching = False  # whether the coming step is one the checks look at (see _look)
+        self._pre_hook = None
         self._losses: list[float] = []
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
-        # The loss hook costs a few microseconds a step, so it is on only while something needs it: the first
-        # `warmup` steps, the sampled steps, and until one validation pass (a no-grad loss) has been seen.
         self._loss_hook = None
         self._seen_validation = False
 
@@ -442,16 +441,21 @@ class Watch:
     def __enter__(self) -> Watch:
         for finding in check_setup(self.model, self.optimizer):
             self.add(finding)
-        self._wrap(self.optimizer, "zero_grad", self._on_zero_grad)
-        self._handles.append(self.optimizer.register_step_pre_hook(self._before_step))
+        original, watch = self.optimizer.zero_grad, self
+
+        def zero_grad(*args, **kwargs):  # one Python call, not two: it runs at every step
+            watch._zeroed = True
+            return original(*args, **kwargs)
+
+        self._replace(self.optimizer, "zero_grad", zero_grad)
         self._handles.append(self.optimizer.register_step_post_hook(self._after_step))
-        self._hook_loss(True)
+        self._look(True)
         if self.scheduler is not None:
             self._wrap(self.scheduler, "step", self._on_scheduler_step)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._hook_loss(False)
+        self._look(False)
         for handle in self._handles:
             handle.remove()
         for obj, name, previous in reversed(self._restore):
@@ -468,11 +472,12 @@ class Watch:
             before()
             return original(*args, **kwargs)
 
-        self._restore.append((obj, name, obj.__dict__.get(name, _ABSENT)))
-        setattr(obj, name, wrapped)
+        self._replace(obj, name, wrapped)
 
-    def _on_zero_grad(self) -> None:
-        self._zeroed = True
+    def _replace(self, obj: object, name: str, replacement: Callable) -> None:
+        """Put `replacement` in place of obj.name until __exit__ (which puts back what was there)."""
+        self._restore.append((obj, name, obj.__dict__.get(name, _ABSENT)))
+        setattr(obj, name, replacement)
 
     def _on_scheduler_step(self) -> None:
         if self.steps == 0:
@@ -490,8 +495,6 @@ class Watch:
         return param.grad is not None and param.grad is grad()
 
     def _before_step(self, optimizer, args, kwargs) -> None:
-        if not self._watching:  # between two sampled steps: see _after_step
-            return
         closure = args[1] if len(args) > 1 else kwargs.get("closure")  # args[0] is the optimizer itself
         # With a closure (LBFGS) the closure zeroes the gradients itself, inside step().
         if closure is None and not self._zeroed and self._grads_kept():
@@ -504,10 +507,10 @@ class Watch:
         self._zeroed = False
         # Each check looks at one step and the step after it. A mistake in a loop repeats at every step, so
         # looking on the sampled steps finds it as surely, and a step in between costs only these lines.
-        self._watching = self.sampled() or not self._seen_validation  # for the step to come
-        self._hook_loss(self._watching)
-        if not self._watching:
-            self._grad_after_step = None
+        watching = self.sampled() or not self._seen_validation  # for the step to come
+        if watching != self._watching:
+            self._look(watching)
+        if not watching:
             return
         for sampler, start, batches in self._samplers:  # more steps than one epoch has, and the same epoch
             if self.steps > batches and sampler.epoch == start:
@@ -518,13 +521,25 @@ class Watch:
         self._grad_param = param
         self._grad_after_step = (param, weakref.ref(param.grad)) if param is not None else None
 
-    def _hook_loss(self, on: bool) -> None:
-        """Put the loss hook on or take it off (a hooked module call takes PyTorch's slower path)."""
-        if on and self._loss_hook is None and isinstance(self.criterion, nn.Module):
-            self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
-        elif not on and self._loss_hook is not None:
-            self._loss_hook.remove()
-            self._loss_hook = None
+    def _look(self, on: bool) -> None:
+        """Put on the hooks that check a step, or take them off until the next sampled step.
+
+        Between two sampled steps only the step counter (`_after_step`) and the zero_grad wrapper run:
+        every hook is a Python call at every step, and a hooked module call takes PyTorch's slower path.
+        The checks run on the first `warmup` steps, the sampled steps, and until one validation pass
+        (a no-grad loss) has been seen.
+        """
+        self._watching = on
+        if on and self._pre_hook is None:
+            self._pre_hook = self.optimizer.register_step_pre_hook(self._before_step)
+            if isinstance(self.criterion, nn.Module):
+                self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
+        elif not on and self._pre_hook is not None:
+            for handle in (self._pre_hook, self._loss_hook):
+                if handle is not None:
+                    handle.remove()
+            self._pre_hook = self._loss_hook = None
+            self._grad_after_step = None
 
     def _on_loss(self, criterion, inputs, loss) -> None:
         if len(inputs) < 2:
