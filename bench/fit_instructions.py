@@ -47,7 +47,7 @@ def count(workload: str, epochs: int, library: Path) -> None:
     """Inside valgrind: run each runner once uncounted, then `epochs` counted epochs, one dump per runner."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import torch
-    from fit_overhead import WORKLOADS, hand_loop
+    from fit_overhead import fresh, hand_loop
     from torch import nn
 
     import helpers
@@ -57,9 +57,7 @@ def count(workload: str, epochs: int, library: Path) -> None:
     device = torch.device("cpu")
 
     def pieces():
-        helpers.seed_everything(0)
-        model, train_loader, val_loader = WORKLOADS[workload](device)
-        return model, train_loader, val_loader, torch.optim.Adam(model.parameters(), lr=1e-3), nn.CrossEntropyLoss()
+        return *fresh(workload, device), nn.CrossEntropyLoss()
 
     def hand(name: str) -> None:
         model, train_loader, val_loader, optimizer, criterion = pieces()

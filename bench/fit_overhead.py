@@ -184,6 +184,14 @@ def mlp_workload(device):
 WORKLOADS = {"digits": digits_workload, "mlp": mlp_workload}
 
 
+def fresh(workload: str, device) -> tuple:
+    """(model, train_loader, val_loader, optimizer) of `workload`, the same for every runner: seed 0, Adam."""
+    helpers.seed_everything(0)
+    model, train_loader, val_loader = WORKLOADS[workload](device)
+    model = model.to(device)
+    return model, train_loader, val_loader, torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
 def measure(workload: str, *, device, epochs: int, rounds: int,
             clock: str = "wall") -> dict[str, tuple[float, float, float, float]]:
     """{runner: (median s/epoch, median per-round ratio to the hand loop, its quartiles)} for one workload."""
@@ -198,10 +206,7 @@ def measure(workload: str, *, device, epochs: int, rounds: int,
         shuffler.shuffle(order)
         for name in order:
             run = runners[name]
-            helpers.seed_everything(0)
-            model, train_loader, val_loader = WORKLOADS[workload](device)
-            model = model.to(device)
-            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+            model, train_loader, val_loader, optimizer = fresh(workload, device)
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
                     mock.patch("time.perf_counter", timer):  # no banners; every runner reads the same clock
                 seconds = run(model, train_loader, val_loader, optimizer, nn.CrossEntropyLoss(), device, epochs)
@@ -217,12 +222,8 @@ def measure(workload: str, *, device, epochs: int, rounds: int,
 
 def _fit_between_hand_epochs(workload: str, *, device, epochs: int, watch: bool, timer) -> list[float]:
     """One fit run with a hand-loop epoch before it and after each of its epochs; each fit epoch's ratio."""
-    pieces = {}
-    for runner in ("hand", "fit"):  # the same start for both: same seed, same weights, same batches
-        helpers.seed_everything(0)
-        model, train_loader, val_loader = WORKLOADS[workload](device)
-        model = model.to(device)
-        pieces[runner] = (model, train_loader, val_loader, torch.optim.Adam(model.parameters(), lr=1e-3))
+    # the same start for both: same seed, same weights, same batches
+    pieces = {runner: fresh(workload, device) for runner in ("hand", "fit")}
     hand: list[float] = []
 
     def hand_epoch(_row=None):

@@ -49,12 +49,9 @@ def test_hand_loop_and_fit_start_from_the_same_weights(workload):
     """The benchmark compares like with like: the same seed gives both runners the same model and batches."""
     import torch
 
-    import helpers
-
     built = []
     for _ in range(2):
-        helpers.seed_everything(0)
-        model, train_loader, _ = fit_overhead.WORKLOADS[workload](torch.device("cpu"))
+        model, train_loader, _, _ = fit_overhead.fresh(workload, torch.device("cpu"))
         built.append((model, next(iter(train_loader))))
     (first, batch_a), (second, batch_b) = built
     for a, b in zip(first.state_dict().values(), second.state_dict().values()):
