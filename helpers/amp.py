@@ -19,7 +19,7 @@ import torch
 from .i18n import t
 
 _said_once: set[str] = set()
-_FLOAT32 = contextlib.nullcontext()  # reusable, unlike torch.autocast, which is made anew each time
+_FLOAT32 = contextlib.nullcontext()  # one shared do-nothing context: it keeps no state, so every thread can use it
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,9 @@ class Precision:
     scaled: bool = False  # float16 gradients need a GradScaler; bfloat16 ones do not
 
     def autocast(self):
-        """The context the forward pass and the loss run in."""
+        """The context the forward pass and the loss run in; one can be entered at every step of an epoch."""
         if self.dtype is None:
-            return _FLOAT32  # one shared do-nothing context: the loop enters it every step
+            return _FLOAT32
         return torch.autocast(device_type=self.device_type, dtype=self.dtype)
 
     def make_scaler(self) -> torch.amp.GradScaler | None:

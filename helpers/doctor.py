@@ -272,7 +272,22 @@ def _tolerance(dtype: torch.dtype) -> float:
 
 
 def _rows_are_distributions(x: torch.Tensor, dim: int, atol: float = 1e-3) -> bool:
-    return bool(x.min() >= 0 and x.max() <= 1 and torch.allclose(x.sum(dim=dim), torch.ones(()), atol=atol))
+    # min() first: logits are rarely all >= 0, so one reduction usually decides (the checks run mid-training).
+    return bool(x.min().item() >= 0 and x.max().item() <= 1
+                and torch.allclose(x.sum(dim=dim), torch.ones(()), atol=atol))
+
+
+def _class_range(targets: torch.Tensor, ignore_index: int) -> tuple[int | None, int | None]:
+    """The smallest and largest class index among the targets not ignored; (None, None) when there are none."""
+    if targets.numel() == 0:
+        return None, None
+    low, high = (int(v) for v in torch.aminmax(targets))  # one pass: the common case, with no ignored target
+    if low <= ignore_index <= high:  # padding (ignore_index, often -100) is among them: leave it out
+        valid = targets[targets != ignore_index]
+        if valid.numel() == 0:
+            return None, None
+        low, high = (int(v) for v in torch.aminmax(valid))
+    return low, high
 
 
 def _are_log_probs(x: torch.Tensor, dim: int, atol: float = 1e-3) -> bool:
@@ -323,10 +338,10 @@ def _check_cross_entropy(criterion, out, targets, shapes, atol=1e-3) -> list[Fin
     elif targets.dim() == out.dim() and targets.shape[1] == 1:
         return [Finding("target_extra_dim", shapes)]
     else:
-        valid = targets[targets != criterion.ignore_index]
         found = []
-        if valid.numel() and (valid.min() < 0 or valid.max() >= classes):
-            bad = int(valid.max()) if valid.max() >= classes else int(valid.min())
+        low, high = _class_range(targets, criterion.ignore_index)
+        if high is not None and (low < 0 or high >= classes):
+            bad = high if high >= classes else low
             found.append(Finding("class_out_of_range", {"value": bad, "classes": classes, "last": classes - 1}))
     if _rows_are_distributions(out, 1, atol):
         found.append(Finding("double_softmax"))
@@ -422,7 +437,6 @@ class Watch:
         self._grad_after_step: tuple[torch.Tensor, weakref.ref] | None = None
         self._grad_param: torch.Tensor | None = None  # the parameter whose gradient _grads_kept looks at
         self._watching = False  # whether the coming step is one the checks look at (see _look)
-        self._pre_hook = None
         self._losses: list[float] = []
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
@@ -494,9 +508,11 @@ class Watch:
         param, grad = self._grad_after_step
         return param.grad is not None and param.grad is grad()
 
-    def _before_step(self, optimizer, args, kwargs) -> None:
+    def _check_step(self, args, kwargs) -> None:
+        """What a watched step shows once it is done: gradients nothing zeroed since the last step, eval mode."""
         closure = args[1] if len(args) > 1 else kwargs.get("closure")  # args[0] is the optimizer itself
-        # With a closure (LBFGS) the closure zeroes the gradients itself, inside step().
+        # With a closure (LBFGS) the closure zeroes the gradients itself, inside step(). Otherwise backward
+        # added this step's gradient into the very tensor the last step used, unless something zeroed it.
         if closure is None and not self._zeroed and self._grads_kept():
             self.add(Finding("missing_zero_grad"))
         if not self.model.training:
@@ -504,6 +520,8 @@ class Watch:
 
     def _after_step(self, optimizer, args, kwargs) -> None:
         self.steps += 1
+        if self._watching:  # the step just done is one the checks look at
+            self._check_step(args, kwargs)
         self._zeroed = False
         # Each check looks at one step and the step after it. A mistake in a loop repeats at every step, so
         # looking on the sampled steps finds it as surely, and a step in between costs only these lines.
@@ -522,24 +540,21 @@ class Watch:
         self._grad_after_step = (param, weakref.ref(param.grad)) if param is not None else None
 
     def _look(self, on: bool) -> None:
-        """Put on the hooks that check a step, or take them off until the next sampled step.
+        """Watch the coming step (its loss hook on), or stop watching until the next sampled step.
 
         Between two sampled steps only the step counter (`_after_step`) and the zero_grad wrapper run:
         every hook is a Python call at every step, and a hooked module call takes PyTorch's slower path.
+        The step's own checks need no hook of their own: `_after_step` runs them once a watched step is done.
         The checks run on the first `warmup` steps, the sampled steps, and until one validation pass
         (a no-grad loss) has been seen.
         """
         self._watching = on
-        if on and self._pre_hook is None:
-            self._pre_hook = self.optimizer.register_step_pre_hook(self._before_step)
-            if isinstance(self.criterion, nn.Module):
-                self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
-        elif not on and self._pre_hook is not None:
-            for handle in (self._pre_hook, self._loss_hook):
-                if handle is not None:
-                    handle.remove()
-            self._pre_hook = self._loss_hook = None
-            self._grad_after_step = None
+        if on and self._loss_hook is None and isinstance(self.criterion, nn.Module):
+            self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
+        elif not on:
+            if self._loss_hook is not None:
+                self._loss_hook.remove()
+            self._loss_hook = self._grad_after_step = None
 
     def _on_loss(self, criterion, inputs, loss) -> None:
         if len(inputs) < 2:
@@ -554,7 +569,7 @@ class Watch:
             return
         for finding in check_loss_inputs(criterion, inputs[0], inputs[1]):
             self.add(finding)
-        value = float(loss.detach().float()) if loss.numel() == 1 else float(loss.detach().float().mean())
+        value = loss.item() if loss.numel() == 1 else float(loss.detach().float().mean())
         if not math.isfinite(value):
             self.add(Finding("nonfinite_loss", {"value": value, "step": self.steps}))
             return

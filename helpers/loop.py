@@ -63,7 +63,8 @@ def train_one_epoch(
     new settings, to pause, and to stop (by raising StopTraining).
     """
     on_device = torch.device(device).type != "cpu"
-    autocast = (precision or Precision(device_type=torch.device(device).type)).autocast
+    # One context for the whole epoch, entered at every step (torch.autocast can be entered again and again).
+    forward_context = (precision or Precision(device_type=torch.device(device).type)).autocast()
     check_every = check_every or (DEVICE_CHECK_EVERY if on_device else 1)
     log_every = log_interval if log is not None and is_main() else None  # several processes: rank 0 prints
     spread = active()  # trained by several processes (lesson 11); checked once, not at every batch
@@ -81,7 +82,7 @@ def train_one_epoch(
             # Micro-batches in this group; the epoch's last group may be shorter.
             group = min(accumulation_steps, len(train_loader) - batch_idx) if accumulation_steps > 1 else 1
         try:
-            with autocast():
+            with forward_context:  # float32: a context that does nothing; mixed precision: autocast
                 outputs = model(data)  # 7: logits [N, C]
                 loss = criterion(outputs, targets)  # 8
         except (RuntimeError, ValueError, IndexError) as error:  # device, shape, dtype, class-range mistakes
@@ -159,21 +160,27 @@ def validate(
     criterion: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
     device: torch.device | str,
 ) -> tuple[float, float]:
-    """Loss and accuracy over a whole loader in eval mode, averaged per sample (lesson 03)."""
+    """Loss and accuracy over a whole loader in eval mode, averaged per sample (lesson 03).
+
+    On a CPU it is the lesson's code, `.item()` at every batch; on a GPU the sums stay on the device
+    and are read once, at the end, as in `train_one_epoch`.
+    """
+    on_device = torch.device(device).type != "cpu"
     model.eval()  # dropout off, batch norm uses its stored statistics
-    running_loss = torch.zeros((), device=device)
-    correct = torch.zeros((), dtype=torch.long, device=device)
+    running_loss = torch.zeros((), device=device) if on_device else 0.0
+    correct = torch.zeros((), dtype=torch.long, device=device) if on_device else 0
     total = 0
     for inputs, targets in loader:
         inputs, targets = inputs.to(device, non_blocking=True), targets.to(device, non_blocking=True)
         outputs = model(inputs)
+        loss, hits = criterion(outputs, targets), (outputs.argmax(dim=1) == targets).sum()
         # The criterion averages over the batch; weight by batch size so a short last batch counts less.
-        running_loss += criterion(outputs, targets) * inputs.size(0)
-        correct += (outputs.argmax(dim=1) == targets).sum()
+        running_loss += (loss if on_device else loss.item()) * inputs.size(0)
+        correct += hits if on_device else hits.item()
         total += targets.size(0)
     if active():  # each rank validated its share: add up sums and counts, sample-weighted (lesson 11)
         loss_sum, hits, total = sum_over_ranks(running_loss, correct, total, device=device)
         return (loss_sum / total, hits / total) if total else (0.0, 0.0)
     if total == 0:
         return 0.0, 0.0
-    return running_loss.item() / total, correct.item() / total
+    return float(running_loss) / total, int(correct) / total

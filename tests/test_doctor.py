@@ -335,6 +335,8 @@ GALLERY = [
     ("ce_negative_class_other_ignore_index", loss_inputs(nn.CrossEntropyLoss(ignore_index=-1), logits,
                                                          lambda: torch.tensor([0, -1, 2, -2] * 4)),
      "class_out_of_range"),
+    ("ce_padding_and_class_too_large", loss_inputs(nn.CrossEntropyLoss(), logits,
+                                                   lambda: torch.tensor([0, -100, 2, 7] * 4)), "class_out_of_range"),
     # --- tensors on different devices ('meta' stands in for a GPU) ---
     ("device_outputs_meta_targets_cpu", loss_inputs(nn.CrossEntropyLoss(), lambda: torch.empty(4, 10, device="meta"),
                                                     lambda: classes(4, 10)), "device_mismatch"),
