@@ -101,8 +101,14 @@ def setup(*, backend: str | None = None, lang: str | None = None) -> torch.devic
 
 
 def cleanup() -> None:
-    """Leave the process group, so the script ends without a warning (lesson 11)."""
+    """Wait for every process, then leave the process group, so the script ends cleanly (lesson 11).
+
+    The barrier first: gloo's worker threads let go of a finished collective's tensors a moment after the
+    collective returns, and they need the interpreter for it. A process that went straight on to exit could
+    end while a thread still held them: "terminate called without an active exception", exit code -6.
+    """
     if active():
+        dist.barrier()
         dist.destroy_process_group()
 
 
