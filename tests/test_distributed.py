@@ -299,6 +299,20 @@ def test_cleanup_waits_for_every_process_before_it_leaves_the_group(monkeypatch)
     assert calls == ["barrier", "destroy"]
 
 
+def test_at_exit_the_wait_for_gloo_threads_ends_when_none_runs(monkeypatch):
+    # no gloo thread: returns at once; gloo threads that keep running: waits, but never past its timeout
+    assert distributed._gloo_thread_states() == []
+    distributed._let_gloo_threads_finish()
+    monkeypatch.setattr(distributed, "_gloo_thread_states", lambda: ["R"])
+    started = distributed.time.monotonic()
+    distributed._let_gloo_threads_finish(timeout_s=0.05)
+    assert 0.05 <= distributed.time.monotonic() - started < 1.0
+    looks = iter([["S"], ["R"], ["S"], ["S"], ["S"]])
+    monkeypatch.setattr(distributed, "_gloo_thread_states", lambda: next(looks))
+    distributed._let_gloo_threads_finish()  # two quiet looks in a row after the one that ran
+    assert next(looks) == ["S"]
+
+
 def test_the_loader_gives_one_process_the_whole_dataset_and_set_epoch_reshuffles():
     data = TensorDataset(torch.arange(20.0), torch.arange(20))
     loader = distributed.loader(data, batch_size=8, shuffle=True)
