@@ -137,9 +137,8 @@ def setup(*, backend: str | None = None, lang: str | None = None) -> torch.devic
 def cleanup() -> None:
     """Wait for every process, then leave the process group, so the script ends cleanly (lesson 11).
 
-    The barrier first: gloo's worker threads let go of a finished collective's tensors a moment after the
-    collective returns, and they need the interpreter for it. A process that went straight on to exit could
-    end while a thread still held them: "terminate called without an active exception", exit code -6.
+    The barrier first: no process tears the group down while another still talks to it. (What gloo's threads
+    still need after that, at the interpreter's exit, `_let_gloo_threads_finish` gives them.)
     """
     if active():
         dist.barrier()
