@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .i18n import check_language, get_language, known, t
+from .i18n import check_language, get_language, known, register, t
 
 FONT_FILE = Path(__file__).with_name("fonts") / "NotoSansBengali-Regular.ttf"
 BENGALI_FONT = "Noto Sans Bengali"
@@ -114,7 +114,6 @@ def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = N
     return fig
 
 
-
 def plot_digits(images, labels, *, predictions=None, lang: str | None = None):
     """A row of digit images titled with their labels (and predictions, if given) (lesson 01)."""
     import matplotlib.pyplot as plt
@@ -132,3 +131,92 @@ def plot_digits(images, labels, *, predictions=None, lang: str | None = None):
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "plot.epoch": {"en": "epoch", "bn": "ইপক"},
+    "plot.step": {"en": "step (batch)", "bn": "স্টেপ (ব্যাচ)"},
+    "plot.loss": {"en": "loss", "bn": "লস"},
+    "plot.accuracy": {"en": "accuracy", "bn": "সঠিকতা"},
+    "plot.train": {"en": "train", "bn": "ট্রেন"},
+    "plot.val": {"en": "validation", "bn": "ভ্যালিডেশন"},
+    "plot.label": {"en": "label {label}", "bn": "লেবেল {label}"},
+    "plot.prediction": {"en": "predicted {label}", "bn": "প্রেডিকশন {label}"},
+    "plot.loss_title": {"en": "Loss per epoch", "bn": "প্রতি ইপকে লস"},
+    "plot.acc_title": {"en": "Accuracy per epoch", "bn": "প্রতি ইপকে সঠিকতা"},
+}
+
+# The lessons' own plot labels (titles, legends, axis names of the figures lessons 03-09 draw), by lesson:
+# `plot_curves(..., xlabel="l06.lr")` or `helpers.t("l03.best_epoch")` in a lesson's code cell.
+LESSON_LABELS: dict[str, dict[str, str]] = {
+    # lesson 03
+    "l03.underfit": {"en": "Underfitting: mlp(2)", "bn": "আন্ডারফিটিং: mlp(2)"},
+    "l03.overfit": {"en": "Overfitting: mlp(512, 512), 200 images", "bn": "ওভারফিটিং: mlp(512, 512), 200টি ছবি"},
+    "l03.good": {"en": "Good fit: mlp(128)", "bn": "ভালো ফিট: mlp(128)"},
+    "l03.best_epoch": {"en": "lowest validation loss", "bn": "সবচেয়ে কম ভ্যালিডেশন লস"},
+    "l03.stop_epoch": {"en": "early stop (patience {patience})", "bn": "আর্লি স্টপিং (ধৈর্য {patience})"},
+    # lesson 04
+    "l04.error": {"en": "error (prediction − target)", "bn": "ত্রুটি (প্রেডিকশন − টার্গেট)"},
+    "l04.gradient": {"en": "gradient", "bn": "গ্রেডিয়েন্ট"},
+    "l04.grad_size": {"en": "size of the gradient", "bn": "গ্রেডিয়েন্টের মাপ"},
+    "l04.logit": {"en": "logit z of the true class", "bn": "সঠিক ক্লাসের logit z"},
+    "l04.distance": {"en": "distance from the best value", "bn": "সেরা মান থেকে দূরত্ব"},
+    "l04.sgd_step": {"en": "SGD step", "bn": "SGD স্টেপ"},
+    # lesson 05
+    "l05.evals": {
+        "en": "gradient evaluations (forward + backward)",
+        "bn": "গ্রেডিয়েন্ট হিসাবের সংখ্যা (forward + backward)",
+    },
+    "l05.rprop_full": {"en": "Rprop, full batch", "bn": "Rprop, পুরো ডেটা এক ব্যাচে"},
+    "l05.rprop_mini": {"en": "Rprop, batches of 64", "bn": "Rprop, 64-এর ব্যাচ"},
+    "l05.adam_mini": {"en": "Adam, batches of 64", "bn": "Adam, 64-এর ব্যাচ"},
+    # lesson 06
+    "l06.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
+    "l06.val_loss": {"en": "validation loss", "bn": "ভ্যালিডেশন লস"},
+    "l06.per_batch": {"en": "loss per batch", "bn": "প্রতি ব্যাচের লস"},
+    "l06.smoothed": {"en": "smoothed", "bn": "মসৃণ করা"},
+    "l06.handwritten": {"en": "hand-written WarmupScheduler", "bn": "হাতে লেখা WarmupScheduler"},
+    # lesson 07
+    "l07.grad_norm": {"en": "gradient norm", "bn": "গ্রেডিয়েন্টের নর্ম"},
+    "l07.curve_big_lr": {"en": "lr=0.5, no clipping", "bn": "lr=0.5, ক্লিপিং ছাড়া"},
+    "l07.curve_clipped": {"en": "lr=0.5, clip_grad_norm_ at 1.0", "bn": "lr=0.5, clip_grad_norm_, সীমা 1.0"},
+    "l07.curve_small_lr": {"en": "lr=0.1, no clipping", "bn": "lr=0.1, ক্লিপিং ছাড়া"},
+    "l07.curve_raw_pixels": {
+        "en": "lr=0.1, pixels 0-255 (not normalised)",
+        "bn": "lr=0.1, পিক্সেল 0-255 (নরমালাইজ করা হয়নি)",
+    },
+    # lesson 08
+    "l08.uninterrupted": {"en": "uninterrupted run", "bn": "না-থামানো রান"},
+    "l08.resumed": {"en": "resumed from the checkpoint", "bn": "চেকপয়েন্ট থেকে আবার শুরু"},
+    "l08.no_rng": {"en": "resumed, RNG state not restored", "bn": "আবার শুরু, RNG অবস্থা ফেরানো হয়নি"},
+    "l08.fresh_optimizer": {"en": "resumed with a fresh optimizer", "bn": "আবার শুরু, নতুন অপটিমাইজার দিয়ে"},
+    "l08.saved_here": {"en": "checkpoint saved here", "bn": "এখানে চেকপয়েন্ট সংরক্ষণ"},
+    "l08.best_epoch": {"en": "best epoch (saved)", "bn": "সেরা ইপক (সংরক্ষিত)"},
+    "l08.early_stop": {"en": "early stopping", "bn": "আর্লি স্টপিং"},
+    # lesson 09
+    "l09.always_negative": {"en": "always 'negative'", "bn": "সবসময় 'নেগেটিভ'"},
+    "l09.useful": {"en": "useful model", "bn": "কাজের মডেল"},
+    "l09.metric_accuracy": {"en": "accuracy", "bn": "সঠিকতা"},
+    "l09.metric_precision": {"en": "precision", "bn": "প্রিসিশন"},
+    "l09.metric_recall": {"en": "recall", "bn": "রিকল"},
+    "l09.metric_f1": {"en": "F1 score", "bn": "F1 স্কোর"},
+    "l09.score": {"en": "score", "bn": "স্কোর"},
+    "l09.true_mask": {"en": "true mask", "bn": "আসল মাস্ক"},
+    "l09.pred_mask": {"en": "predicted mask", "bn": "প্রেডিক্ট করা মাস্ক"},
+    "l09.overlap": {"en": "overlap: IoU = {iou}", "bn": "মিল: IoU = {iou}"},
+    "l09.both": {"en": "in both", "bn": "দুটোতেই"},
+    "l09.missed": {"en": "missed", "bn": "বাদ পড়েছে"},
+    "l09.false_alarm": {"en": "false alarm", "bn": "ভুল সংকেত"},
+    "l09.panel_lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
+    "l09.panel_init": {"en": "initialisation", "bn": "ইনিশিয়ালাইজেশন"},
+    "l09.panel_data": {"en": "data scale", "bn": "ডেটার মাপ"},
+    "l09.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
+    "l09.loss_after": {"en": "loss after 60 steps", "bn": "60 স্টেপ পরের লস"},
+    "l09.in_data": {"en": "in the data", "bn": "ডেটায়"},
+    "l09.drawn": {"en": "drawn by the sampler", "bn": "স্যাম্পলার যা তুলেছে"},
+    "l09.digit": {"en": "digit", "bn": "অঙ্ক"},
+    "l09.images": {"en": "images", "bn": "ছবি"},
+}
+
+register(MESSAGES)
+register(LESSON_LABELS)

@@ -13,12 +13,6 @@ from ..data import TensorLoader
 from ._cases import as_float
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot titles
-    "l03.underfit": {"en": "Underfitting: mlp(2)", "bn": "আন্ডারফিটিং: mlp(2)"},
-    "l03.overfit": {"en": "Overfitting: mlp(512, 512), 200 images", "bn": "ওভারফিটিং: mlp(512, 512), 200টি ছবি"},
-    "l03.good": {"en": "Good fit: mlp(128)", "bn": "ভালো ফিট: mlp(128)"},
-    "l03.best_epoch": {"en": "lowest validation loss", "bn": "সবচেয়ে কম ভ্যালিডেশন লস"},
-    "l03.stop_epoch": {"en": "early stop (patience {patience})", "bn": "আর্লি স্টপিং (ধৈর্য {patience})"},
     # 03.validate
     "ex.03.validate.why": {
         "en": "model.eval() turns dropout off and freezes batch norm, so every call gives the same answer; "

@@ -10,13 +10,6 @@ import torch.nn.functional as F
 from torch import nn
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot labels
-    "l04.error": {"en": "error (prediction − target)", "bn": "ত্রুটি (প্রেডিকশন − টার্গেট)"},
-    "l04.gradient": {"en": "gradient", "bn": "গ্রেডিয়েন্ট"},
-    "l04.grad_size": {"en": "size of the gradient", "bn": "গ্রেডিয়েন্টের মাপ"},
-    "l04.logit": {"en": "logit z of the true class", "bn": "সঠিক ক্লাসের logit z"},
-    "l04.distance": {"en": "distance from the best value", "bn": "সেরা মান থেকে দূরত্ব"},
-    "l04.sgd_step": {"en": "SGD step", "bn": "SGD স্টেপ"},
     # 04.multilabel
     "ex.04.multilabel.why": {
         "en": "BCEWithLogitsLoss gives every label its own sigmoid and its own yes/no loss, "

@@ -12,14 +12,6 @@ from torch import nn
 from ._cases import seeded
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot labels
-    "l05.evals": {
-        "en": "gradient evaluations (forward + backward)",
-        "bn": "গ্রেডিয়েন্ট হিসাবের সংখ্যা (forward + backward)",
-    },
-    "l05.rprop_full": {"en": "Rprop, full batch", "bn": "Rprop, পুরো ডেটা এক ব্যাচে"},
-    "l05.rprop_mini": {"en": "Rprop, batches of 64", "bn": "Rprop, 64-এর ব্যাচ"},
-    "l05.adam_mini": {"en": "Adam, batches of 64", "bn": "Adam, 64-এর ব্যাচ"},
     # 05.momentum
     "ex.05.momentum.why": {
         "en": "The velocity adds up past gradients (v = momentum * v + g) and the weight moves by lr * v: "

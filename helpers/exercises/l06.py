@@ -11,12 +11,6 @@ from torch import nn
 from torch.optim.lr_scheduler import OneCycleLR, ReduceLROnPlateau, StepLR
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot labels
-    "l06.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
-    "l06.val_loss": {"en": "validation loss", "bn": "ভ্যালিডেশন লস"},
-    "l06.per_batch": {"en": "loss per batch", "bn": "প্রতি ব্যাচের লস"},
-    "l06.smoothed": {"en": "smoothed", "bn": "মসৃণ করা"},
-    "l06.handwritten": {"en": "hand-written WarmupScheduler", "bn": "হাতে লেখা WarmupScheduler"},
     # 06.step_order
     "ex.06.step_order.why": {
         "en": "optimizer.step() uses the current learning rate, then scheduler.step() moves it on; an epoch "

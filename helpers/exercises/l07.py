@@ -13,15 +13,6 @@ from torch import nn
 from ._cases import as_float, regression, seeded
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot labels
-    "l07.grad_norm": {"en": "gradient norm", "bn": "গ্রেডিয়েন্টের নর্ম"},
-    "l07.curve_big_lr": {"en": "lr=0.5, no clipping", "bn": "lr=0.5, ক্লিপিং ছাড়া"},
-    "l07.curve_clipped": {"en": "lr=0.5, clip_grad_norm_ at 1.0", "bn": "lr=0.5, clip_grad_norm_, সীমা 1.0"},
-    "l07.curve_small_lr": {"en": "lr=0.1, no clipping", "bn": "lr=0.1, ক্লিপিং ছাড়া"},
-    "l07.curve_raw_pixels": {
-        "en": "lr=0.1, pixels 0-255 (not normalised)",
-        "bn": "lr=0.1, পিক্সেল 0-255 (নরমালাইজ করা হয়নি)",
-    },
     # 07.amp_step
     "ex.07.amp_step.why": {
         "en": "unscale_ first, so clip_grad_norm_ limits the true gradients; scaler.step skips a step with inf "

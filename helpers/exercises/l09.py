@@ -11,29 +11,6 @@ from torch import nn
 from ._cases import as_float
 
 MESSAGES: dict[str, dict[str, str]] = {
-    # plot labels
-    "l09.always_negative": {"en": "always 'negative'", "bn": "সবসময় 'নেগেটিভ'"},
-    "l09.useful": {"en": "useful model", "bn": "কাজের মডেল"},
-    "l09.metric_accuracy": {"en": "accuracy", "bn": "সঠিকতা"},
-    "l09.metric_precision": {"en": "precision", "bn": "প্রিসিশন"},
-    "l09.metric_recall": {"en": "recall", "bn": "রিকল"},
-    "l09.metric_f1": {"en": "F1 score", "bn": "F1 স্কোর"},
-    "l09.score": {"en": "score", "bn": "স্কোর"},
-    "l09.true_mask": {"en": "true mask", "bn": "আসল মাস্ক"},
-    "l09.pred_mask": {"en": "predicted mask", "bn": "প্রেডিক্ট করা মাস্ক"},
-    "l09.overlap": {"en": "overlap: IoU = {iou}", "bn": "মিল: IoU = {iou}"},
-    "l09.both": {"en": "in both", "bn": "দুটোতেই"},
-    "l09.missed": {"en": "missed", "bn": "বাদ পড়েছে"},
-    "l09.false_alarm": {"en": "false alarm", "bn": "ভুল সংকেত"},
-    "l09.panel_lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
-    "l09.panel_init": {"en": "initialisation", "bn": "ইনিশিয়ালাইজেশন"},
-    "l09.panel_data": {"en": "data scale", "bn": "ডেটার মাপ"},
-    "l09.lr": {"en": "learning rate", "bn": "লার্নিং রেট"},
-    "l09.loss_after": {"en": "loss after 60 steps", "bn": "60 স্টেপ পরের লস"},
-    "l09.in_data": {"en": "in the data", "bn": "ডেটায়"},
-    "l09.drawn": {"en": "drawn by the sampler", "bn": "স্যাম্পলার যা তুলেছে"},
-    "l09.digit": {"en": "digit", "bn": "অঙ্ক"},
-    "l09.images": {"en": "images", "bn": "ছবি"},
     # 09.f1
     "ex.09.f1.why": {
         "en": "F1 = 2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall; with nothing to divide by "
