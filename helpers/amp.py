@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .i18n import t
+from .i18n import register, t
 
 _said_once: set[str] = set()
 _FLOAT32 = contextlib.nullcontext()  # one shared do-nothing context: it keeps no state, so every thread can use it
@@ -71,3 +71,22 @@ def resolve_amp(amp: str | bool, device: torch.device, *, lang: str | None = Non
     if amp and kind == "cpu":
         say_once("amp.cpu_slow", lang, say=say)
     return mixed_precision(device, amp)
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "amp.auto_off": {
+        "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is not faster "
+        "than float32 and often several times slower. Pass amp=True to try it anyway.",
+        "bn": "ডিভাইস {device}-তে মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
+        "float32-এর চেয়ে দ্রুত নয়, প্রায়ই কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
+    },
+    "amp.cpu_slow": {
+        "en": "Mixed precision on the CPU uses bfloat16; on most CPUs this is slower than float32, not faster.",
+        "bn": "CPU-তে মিক্সড প্রিসিশন bfloat16 ব্যবহার করে; বেশিরভাগ CPU-তে এটা float32-এর চেয়ে দ্রুত নয়, বরং ধীর।",
+    },
+    "fit.bad_amp": {
+        "en": "amp must be 'auto', True or False, got {value!r}.",
+        "bn": "amp হতে হবে 'auto', True অথবা False; পাওয়া গেল {value!r}।",
+    },
+}
+register(MESSAGES)

@@ -10,7 +10,7 @@ from typing import Any
 
 import torch
 
-from .i18n import first_line, t
+from .i18n import first_line, register, t
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
@@ -80,3 +80,26 @@ def set_rng_state(state: dict[str, Any], *loaders: object) -> None:
     with_generators = [lo for lo in loaders if isinstance(getattr(lo, "generator", None), torch.Generator)]
     for loader, generator_state in zip(with_generators, state.get("loaders", [])):
         loader.generator.set_state(generator_state)
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "ckpt.missing": {
+        "en": "No checkpoint at {path}.",
+        "bn": "{path}-এ কোনো চেকপয়েন্ট নেই।",
+    },
+    "ckpt.unreadable": {
+        "en": "Cannot read the checkpoint {path}: it is damaged or not a checkpoint ({reason}).",
+        "bn": "চেকপয়েন্ট {path} পড়া গেল না: ফাইলটি নষ্ট, অথবা এটা চেকপয়েন্টই নয় ({reason})।",
+    },
+    "ckpt.unsafe": {
+        "en": "The checkpoint {path} holds Python objects that weights_only loading refuses ({reason}). "
+        "Save state_dicts and plain values (numbers, strings, lists, dicts) instead.",
+        "bn": "চেকপয়েন্ট {path}-এ এমন Python অবজেক্ট আছে, যা weights_only লোড নিতে রাজি নয় ({reason})। "
+        "তার বদলে state_dict আর সাধারণ মান (সংখ্যা, স্ট্রিং, লিস্ট, ডিকশনারি) সংরক্ষণ করো।",
+    },
+    "ckpt.mismatch": {
+        "en": "The checkpoint {path} does not fit this model or optimizer ({reason}). Nothing was changed.",
+        "bn": "চেকপয়েন্ট {path} এই মডেল বা অপটিমাইজারের সঙ্গে মেলে না ({reason})। কিছুই বদলানো হয়নি।",
+    },
+}
+register(MESSAGES)

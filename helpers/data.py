@@ -17,7 +17,7 @@ import torch
 from torch.utils.data import TensorDataset
 
 from .checks import is_whole
-from .i18n import first_line, t
+from .i18n import first_line, register, t
 
 DEFAULT_ROOT = Path.home() / ".cache" / "training-loop-course"
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -170,3 +170,20 @@ def get_loaders(
         for loader in loaders:
             loader.to(device)
     return loaders
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "data.mnist_fallback": {
+        "en": "MNIST is not available here ({reason}); using the built-in digits instead.",
+        "bn": "এখানে MNIST পাওয়া গেল না ({reason}); তার বদলে বিল্ট-ইন অঙ্কের ডেটা (digits) ব্যবহার করছি।",
+    },
+    "data.unknown": {
+        "en": "Unknown dataset {name!r}: use 'digits' or 'mnist'.",
+        "bn": "অজানা ডেটাসেট {name!r}: 'digits' অথবা 'mnist' দাও।",
+    },
+    "data.bad_batch_size": {
+        "en": "batch_size must be a positive whole number, got {value!r}.",
+        "bn": "batch_size একটি ধনাত্মক পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+}
+register(MESSAGES)

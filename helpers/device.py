@@ -7,7 +7,7 @@ import random
 
 import torch
 
-from .i18n import t
+from .i18n import register, t
 
 
 def available_devices() -> list[str]:
@@ -52,3 +52,12 @@ def seed_everything(seed: int = 42, *, deterministic: bool = False) -> None:
     torch.backends.cudnn.benchmark = False
     if deterministic or torch.are_deterministic_algorithms_enabled():
         torch.use_deterministic_algorithms(deterministic, warn_only=True)
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "device.unknown": {
+        "en": "Device {device!r} is not available here; available: {available}.",
+        "bn": "ডিভাইস {device!r} এখানে নেই; যা আছে: {available}।",
+    },
+}
+register(MESSAGES)

@@ -28,7 +28,7 @@ from .checks import is_whole
 from .device import get_device
 from .distributed import barrier, gather, is_main, rank, set_epoch, unwrap, world_size
 from .doctor import Watch
-from .i18n import check_language, first_line, get_language, t
+from .i18n import check_language, first_line, get_language, register, t
 from .loop import NonFiniteLossError, StopTraining, train_one_epoch, validate
 
 PER_BATCH_SCHEDULERS = (OneCycleLR, CyclicLR)
@@ -304,7 +304,7 @@ def fit(
 
     epoch_range = range(start, epochs + 1)
     if progress:
-        epoch_range = tqdm(epoch_range, desc=t("demo.progress", lang), total=epochs, initial=min(start - 1, epochs))
+        epoch_range = tqdm(epoch_range, desc=t("fit.progress", lang), total=epochs, initial=min(start - 1, epochs))
     epoch, partial = start - 1, False  # partial: the weights are from the middle of an epoch
     with contextlib.ExitStack() as cleanup:  # leave hooks and progress bar tidy, however the run ends
         if watch:
@@ -437,6 +437,101 @@ def _check_loader(loader: Iterable, name: str, lang: str) -> None:
     if not ok:
         got = type(batch).__name__ + (f" of {len(batch)}" if isinstance(batch, (tuple, list)) else "")
         raise TypeError(t("fit.bad_loader", lang, name=name, got=got))
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fit.epoch": {
+        "en": "Epoch {epoch}/{epochs} | train loss {train_loss:.4f}, acc {train_acc:.1%} | "
+        "val loss {val_loss:.4f}, acc {val_acc:.1%} | lr {lr:.2e}",
+        "bn": "ইপক {epoch}/{epochs} | ট্রেন লস {train_loss:.4f}, সঠিকতা {train_acc:.1%} | "
+        "ভ্যালিডেশন লস {val_loss:.4f}, সঠিকতা {val_acc:.1%} | lr {lr:.2e}",
+    },
+    "fit.nonfinite": {
+        "en": "Stopped: the loss became {loss} at epoch {epoch}, batch {batch}. The weights are the last good "
+        "ones and the history is kept. Try a smaller learning rate (e.g. 10x lower) or gradient clipping "
+        "(max_grad_norm=1.0), and check the data for nan values.",
+        "bn": "থামানো হলো: ইপক {epoch}, ব্যাচ {batch}-এ লস {loss} হয়ে গেছে। ওজনগুলো শেষ ভালো অবস্থায় আছে, "
+        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন 10 গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
+        "(max_grad_norm=1.0), আর ডেটায় nan আছে কি না দেখো।",
+    },
+    "fit.interrupted": {
+        "en": "Stopped by you during epoch {epoch}. The model and the history of the {done} finished epochs are kept.",
+        "bn": "তুমি ইপক {epoch}-এর মাঝখানে থামিয়েছ। মডেল আর শেষ হওয়া {done}টি ইপকের হিস্ট্রি রাখা আছে।",
+    },
+    "fit.early_stop": {
+        "en": "Early stopping at epoch {epoch}: no improvement for {patience} epochs (best {best:.4f} at epoch {best_epoch}).",
+        "bn": "ইপক {epoch}-এ আর্লি স্টপিং: {patience}টি ইপক ধরে উন্নতি নেই (সেরা {best:.4f}, ইপক {best_epoch}-এ)।",
+    },
+    "fit.restored_best": {
+        "en": "Restored the best weights, from epoch {best_epoch} ({best:.4f}).",
+        "bn": "সেরা ওজনগুলো ফিরিয়ে আনা হলো, ইপক {best_epoch} থেকে ({best:.4f})।",
+    },
+    "fit.resumed": {
+        "en": "Resumed from {path} after epoch {epoch}.",
+        "bn": "{path} থেকে আবার শুরু হলো, ইপক {epoch}-এর পর থেকে।",
+    },
+    "fit.early_stopping_changed": {
+        "en": "Early stopping continues with this call's settings, not the checkpoint's: {changes}.",
+        "bn": "আর্লি স্টপিং চলবে এই কলের সেটিং দিয়ে, চেকপয়েন্টেরটা দিয়ে নয়: {changes}।",
+    },
+    "fit.fresh_start": {
+        "en": "No checkpoint to resume from yet: starting from epoch 1.",
+        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক 1 থেকে শুরু হচ্ছে।",
+    },
+    "fit.bad_epochs": {
+        "en": "epochs must be a whole number of at least 1, got {value!r}.",
+        "bn": "epochs-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_optimizer": {
+        "en": "optimizer must be a torch.optim optimizer, got {value}.",
+        "bn": "optimizer একটি torch.optim অপটিমাইজার হতে হবে, পাওয়া গেল {value}।",
+    },
+    "fit.bad_lr": {
+        "en": "The learning rate must be a finite number of at least 0, got {value!r}.",
+        "bn": "লার্নিং রেট 0 বা তার বেশি একটি সসীম সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_accumulation": {
+        "en": "accumulation_steps must be a whole number of at least 1 (1 means no accumulation), got {value!r}.",
+        "bn": "accumulation_steps-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে (1 মানে গ্রেডিয়েন্ট জমানো নেই), পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_clip": {
+        "en": "max_grad_norm must be None or a positive number, got {value!r}.",
+        "bn": "max_grad_norm হয় None, নয়তো একটি ধনাত্মক সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_log_interval": {
+        "en": "log_interval must be a whole number of at least 1, got {value!r}.",
+        "bn": "log_interval-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_loader": {
+        "en": "{name} must yield (inputs, targets) pairs of tensors, but it gave {got}.",
+        "bn": "{name} থেকে tensor-এর (inputs, targets) জোড়া আসার কথা, কিন্তু এলো {got}।",
+    },
+    "fit.empty_loader": {
+        "en": "{name} gave no batches at all: is the dataset empty?",
+        "bn": "{name} থেকে একটিও ব্যাচ এলো না: ডেটাসেট কি খালি?",
+    },
+    "fit.bad_mode": {
+        "en": "mode must be 'min' (for a loss) or 'max' (for an accuracy), got {value!r}.",
+        "bn": "mode হতে হবে 'min' (লসের জন্য) অথবা 'max' (সঠিকতার জন্য), পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_patience": {
+        "en": "patience must be a whole number of at least 1, got {value!r}.",
+        "bn": "patience-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+    },
+    "fit.bad_monitor": {
+        "en": "Cannot monitor {value!r}; choose one of: {keys}.",
+        "bn": "{value!r} নজরে রাখা যায় না; এগুলোর একটি বেছে নাও: {keys}।",
+    },
+    "fit.bad_scheduler_interval": {
+        "en": "scheduler_step must be 'auto', 'batch', 'epoch' or 'metric', got {value!r}.",
+        "bn": "scheduler_step হতে হবে 'auto', 'batch', 'epoch' অথবা 'metric'; পাওয়া গেল {value!r}।",
+    },
+    "fit.progress": {
+        "en": "epochs",
+        "bn": "ইপক",
+    },
+}
+register(MESSAGES)
 
 
 __all__ = ["EarlyStopping", "History", "Run", "fit", "scheduler_interval"]

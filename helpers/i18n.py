@@ -1,24 +1,27 @@
-"""Every message `helpers` prints, in English and Bengali (lesson 01 explains `lang`)."""
+"""The one message registry and its lookup, `t`, in English and Bengali (lesson 01 explains `lang`).
+
+Every module that prints keeps its own table beside its code, `MESSAGES = {"prefix.key": {"en": ..., "bn": ...}}`,
+and registers it here when it is imported. This module knows none of them: `t` finds a key once its owner has
+been imported (always so when the owner's code prints), and a key looked up before that (a lesson calling
+`helpers.t("l03.best_epoch")` first thing) is found by importing the package's modules until one registers it.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import re
+from collections.abc import Iterator
 
 LANGUAGES = ("en", "bn")
 
-# The core's own messages (loop, fit, data, device, checkpoints, plots); other modules keep theirs
-# beside their code and register them below. tests/test_i18n.py checks every key of every table.
 MESSAGES: dict[str, dict[str, str]] = {
     "lang.unknown": {
         "en": "Unknown language {lang!r}: use 'en' or 'bn'.",
         "bn": "অজানা ভাষা {lang!r}: 'en' অথবা 'bn' দাও।",
     },
-    "loop.batch": {
-        "en": "Batch {batch:5d}/{total:5d} | Loss: {loss:.4f}",
-        "bn": "ব্যাচ {batch:5d}/{total:5d} | লস: {loss:.4f}",
-    },
+    # Printed by `python -m helpers` (helpers/__main__.py), whose table they belong in.
     "demo.start": {
         "en": "Training DigitClassifier on {dataset} ({n_train} train / {n_val} val / {n_test} test) on {device}",
         "bn": "ডিভাইস {device}-তে DigitClassifier ট্রেন হচ্ছে, ডেটা {dataset} ({n_train} ট্রেন / {n_val} ভ্যালিডেশন / {n_test} টেস্ট)",
@@ -27,154 +30,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Test loss {loss:.4f}, test accuracy {acc:.1%}",
         "bn": "টেস্ট লস {loss:.4f}, টেস্ট সঠিকতা {acc:.1%}",
     },
-    "demo.progress": {
-        "en": "epochs",
-        "bn": "ইপক",
-    },
-    "data.mnist_fallback": {
-        "en": "MNIST is not available here ({reason}); using the built-in digits instead.",
-        "bn": "এখানে MNIST পাওয়া গেল না ({reason}); তার বদলে বিল্ট-ইন অঙ্কের ডেটা (digits) ব্যবহার করছি।",
-    },
-    "data.unknown": {
-        "en": "Unknown dataset {name!r}: use 'digits' or 'mnist'.",
-        "bn": "অজানা ডেটাসেট {name!r}: 'digits' অথবা 'mnist' দাও।",
-    },
-    "data.bad_batch_size": {
-        "en": "batch_size must be a positive whole number, got {value!r}.",
-        "bn": "batch_size একটি ধনাত্মক পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "device.unknown": {
-        "en": "Device {device!r} is not available here; available: {available}.",
-        "bn": "ডিভাইস {device!r} এখানে নেই; যা আছে: {available}।",
-    },
-    "fit.epoch": {
-        "en": "Epoch {epoch}/{epochs} | train loss {train_loss:.4f}, acc {train_acc:.1%} | "
-        "val loss {val_loss:.4f}, acc {val_acc:.1%} | lr {lr:.2e}",
-        "bn": "ইপক {epoch}/{epochs} | ট্রেন লস {train_loss:.4f}, সঠিকতা {train_acc:.1%} | "
-        "ভ্যালিডেশন লস {val_loss:.4f}, সঠিকতা {val_acc:.1%} | lr {lr:.2e}",
-    },
-    "fit.nonfinite": {
-        "en": "Stopped: the loss became {loss} at epoch {epoch}, batch {batch}. The weights are the last good "
-        "ones and the history is kept. Try a smaller learning rate (e.g. 10x lower) or gradient clipping "
-        "(max_grad_norm=1.0), and check the data for nan values.",
-        "bn": "থামানো হলো: ইপক {epoch}, ব্যাচ {batch}-এ লস {loss} হয়ে গেছে। ওজনগুলো শেষ ভালো অবস্থায় আছে, "
-        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন 10 গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
-        "(max_grad_norm=1.0), আর ডেটায় nan আছে কি না দেখো।",
-    },
-    "fit.interrupted": {
-        "en": "Stopped by you during epoch {epoch}. The model and the history of the {done} finished epochs are kept.",
-        "bn": "তুমি ইপক {epoch}-এর মাঝখানে থামিয়েছ। মডেল আর শেষ হওয়া {done}টি ইপকের হিস্ট্রি রাখা আছে।",
-    },
-    "fit.early_stop": {
-        "en": "Early stopping at epoch {epoch}: no improvement for {patience} epochs (best {best:.4f} at epoch {best_epoch}).",
-        "bn": "ইপক {epoch}-এ আর্লি স্টপিং: {patience}টি ইপক ধরে উন্নতি নেই (সেরা {best:.4f}, ইপক {best_epoch}-এ)।",
-    },
-    "fit.restored_best": {
-        "en": "Restored the best weights, from epoch {best_epoch} ({best:.4f}).",
-        "bn": "সেরা ওজনগুলো ফিরিয়ে আনা হলো, ইপক {best_epoch} থেকে ({best:.4f})।",
-    },
-    "fit.resumed": {
-        "en": "Resumed from {path} after epoch {epoch}.",
-        "bn": "{path} থেকে আবার শুরু হলো, ইপক {epoch}-এর পর থেকে।",
-    },
-    "fit.early_stopping_changed": {
-        "en": "Early stopping continues with this call's settings, not the checkpoint's: {changes}.",
-        "bn": "আর্লি স্টপিং চলবে এই কলের সেটিং দিয়ে, চেকপয়েন্টেরটা দিয়ে নয়: {changes}।",
-    },
-    "fit.fresh_start": {
-        "en": "No checkpoint to resume from yet: starting from epoch 1.",
-        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক 1 থেকে শুরু হচ্ছে।",
-    },
-    "fit.bad_epochs": {
-        "en": "epochs must be a whole number of at least 1, got {value!r}.",
-        "bn": "epochs-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_optimizer": {
-        "en": "optimizer must be a torch.optim optimizer, got {value}.",
-        "bn": "optimizer একটি torch.optim অপটিমাইজার হতে হবে, পাওয়া গেল {value}।",
-    },
-    "fit.bad_lr": {
-        "en": "The learning rate must be a finite number of at least 0, got {value!r}.",
-        "bn": "লার্নিং রেট 0 বা তার বেশি একটি সসীম সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_accumulation": {
-        "en": "accumulation_steps must be a whole number of at least 1 (1 means no accumulation), got {value!r}.",
-        "bn": "accumulation_steps-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে (1 মানে গ্রেডিয়েন্ট জমানো নেই), পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_clip": {
-        "en": "max_grad_norm must be None or a positive number, got {value!r}.",
-        "bn": "max_grad_norm হয় None, নয়তো একটি ধনাত্মক সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_log_interval": {
-        "en": "log_interval must be a whole number of at least 1, got {value!r}.",
-        "bn": "log_interval-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_amp": {
-        "en": "amp must be 'auto', True or False, got {value!r}.",
-        "bn": "amp হতে হবে 'auto', True অথবা False; পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_loader": {
-        "en": "{name} must yield (inputs, targets) pairs of tensors, but it gave {got}.",
-        "bn": "{name} থেকে tensor-এর (inputs, targets) জোড়া আসার কথা, কিন্তু এলো {got}।",
-    },
-    "fit.empty_loader": {
-        "en": "{name} gave no batches at all: is the dataset empty?",
-        "bn": "{name} থেকে একটিও ব্যাচ এলো না: ডেটাসেট কি খালি?",
-    },
-    "fit.bad_mode": {
-        "en": "mode must be 'min' (for a loss) or 'max' (for an accuracy), got {value!r}.",
-        "bn": "mode হতে হবে 'min' (লসের জন্য) অথবা 'max' (সঠিকতার জন্য), পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_patience": {
-        "en": "patience must be a whole number of at least 1, got {value!r}.",
-        "bn": "patience-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
-    },
-    "fit.bad_monitor": {
-        "en": "Cannot monitor {value!r}; choose one of: {keys}.",
-        "bn": "{value!r} নজরে রাখা যায় না; এগুলোর একটি বেছে নাও: {keys}।",
-    },
-    "fit.bad_scheduler_interval": {
-        "en": "scheduler_step must be 'auto', 'batch', 'epoch' or 'metric', got {value!r}.",
-        "bn": "scheduler_step হতে হবে 'auto', 'batch', 'epoch' অথবা 'metric'; পাওয়া গেল {value!r}।",
-    },
-    "amp.auto_off": {
-        "en": "Mixed precision is off on {device}: it speeds up CUDA GPUs, while on most CPUs bfloat16 is not faster "
-        "than float32 and often several times slower. Pass amp=True to try it anyway.",
-        "bn": "ডিভাইস {device}-তে মিক্সড প্রিসিশন বন্ধ রাখা হলো: এটা CUDA GPU-তে গতি বাড়ায়, কিন্তু বেশিরভাগ CPU-তে bfloat16 "
-        "float32-এর চেয়ে দ্রুত নয়, প্রায়ই কয়েক গুণ ধীর। তবু চালাতে চাইলে amp=True দাও।",
-    },
-    "amp.cpu_slow": {
-        "en": "Mixed precision on the CPU uses bfloat16; on most CPUs this is slower than float32, not faster.",
-        "bn": "CPU-তে মিক্সড প্রিসিশন bfloat16 ব্যবহার করে; বেশিরভাগ CPU-তে এটা float32-এর চেয়ে দ্রুত নয়, বরং ধীর।",
-    },
-    "ckpt.missing": {
-        "en": "No checkpoint at {path}.",
-        "bn": "{path}-এ কোনো চেকপয়েন্ট নেই।",
-    },
-    "ckpt.unreadable": {
-        "en": "Cannot read the checkpoint {path}: it is damaged or not a checkpoint ({reason}).",
-        "bn": "চেকপয়েন্ট {path} পড়া গেল না: ফাইলটি নষ্ট, অথবা এটা চেকপয়েন্টই নয় ({reason})।",
-    },
-    "ckpt.unsafe": {
-        "en": "The checkpoint {path} holds Python objects that weights_only loading refuses ({reason}). "
-        "Save state_dicts and plain values (numbers, strings, lists, dicts) instead.",
-        "bn": "চেকপয়েন্ট {path}-এ এমন Python অবজেক্ট আছে, যা weights_only লোড নিতে রাজি নয় ({reason})। "
-        "তার বদলে state_dict আর সাধারণ মান (সংখ্যা, স্ট্রিং, লিস্ট, ডিকশনারি) সংরক্ষণ করো।",
-    },
-    "ckpt.mismatch": {
-        "en": "The checkpoint {path} does not fit this model or optimizer ({reason}). Nothing was changed.",
-        "bn": "চেকপয়েন্ট {path} এই মডেল বা অপটিমাইজারের সঙ্গে মেলে না ({reason})। কিছুই বদলানো হয়নি।",
-    },
-    "plot.epoch": {"en": "epoch", "bn": "ইপক"},
-    "plot.step": {"en": "step (batch)", "bn": "স্টেপ (ব্যাচ)"},
-    "plot.loss": {"en": "loss", "bn": "লস"},
-    "plot.accuracy": {"en": "accuracy", "bn": "সঠিকতা"},
-    "plot.train": {"en": "train", "bn": "ট্রেন"},
-    "plot.val": {"en": "validation", "bn": "ভ্যালিডেশন"},
-    "plot.label": {"en": "label {label}", "bn": "লেবেল {label}"},
-    "plot.prediction": {"en": "predicted {label}", "bn": "প্রেডিকশন {label}"},
-    "plot.loss_title": {"en": "Loss per epoch", "bn": "প্রতি ইপকে লস"},
-    "plot.acc_title": {"en": "Accuracy per epoch", "bn": "প্রতি ইপকে সঠিকতা"},
 }
 
 # A script that a notebook launches (lesson 11's torchrun workers) cannot see the notebook's choice, so
@@ -202,12 +57,10 @@ def get_language() -> str:
     return _current["lang"]
 
 
-# Each module owns its messages and registers them here when it is imported; `t` finds every key in this
-# one dict. A key's prefix names its owner, so a lookup can import the module that owns it on first use.
+# Every registered message, from every module's table; `t` looks keys up in this one dict.
 _messages: dict[str, dict[str, str]] = {}
-OWNERS = {"doc": "helpers.doctor", "ex": "helpers.exercises", "pg": "helpers.playground",
-          "step": "helpers.stepper_messages", "ddp": "helpers.distributed", "cli": "helpers.__main__"}
-_LESSON_KEY = re.compile(r"l\d\d$")  # l03.*: a lesson's labels, in helpers/exercises/l03.py
+_KEY = re.compile(r"\w+(\.\w+)+")  # "prefix.name[.more]": what a message key looks like; a plain label does not
+PACKAGE = __name__.rpartition(".")[0]  # "helpers": the package whose modules own the messages
 
 
 def register(table: dict[str, dict[str, str]]) -> None:
@@ -218,17 +71,29 @@ def register(table: dict[str, dict[str, str]]) -> None:
     _messages.update(table)
 
 
-def owner(key: str) -> str:
-    """The module that defines the message `key`, from its prefix."""
-    prefix = key.split(".", 1)[0]
-    if _LESSON_KEY.match(prefix):
-        return "helpers.exercises"
-    return OWNERS.get(prefix, __name__)
+def _modules(*, strict: bool) -> Iterator[str]:
+    """Import the package's modules one by one (subpackages included), yielding each name once imported.
+
+    Not strict: a module whose optional dependency is missing (ipywidgets for a widget) is skipped.
+    """
+    package = importlib.import_module(PACKAGE)
+    for info in pkgutil.walk_packages(package.__path__, prefix=PACKAGE + ".",
+                                      onerror=None if strict else (lambda _name: None)):
+        try:
+            importlib.import_module(info.name)
+        except ImportError:
+            if strict:
+                raise
+            continue
+        yield info.name
 
 
 def _lookup(key: str) -> dict[str, str]:
-    if key not in _messages:
-        importlib.import_module(owner(key))  # registers its table; an unknown key then fails below
+    """The texts of `key`; when its owner is not imported yet, import the package's modules until one registers it."""
+    if key not in _messages and _KEY.fullmatch(key):
+        for _ in _modules(strict=False):
+            if key in _messages:
+                break
     return _messages[key]
 
 
@@ -236,15 +101,15 @@ def known(key: str) -> bool:
     """Whether `key` names a message (used to tell message keys from plain labels)."""
     try:
         _lookup(key)
-    except (KeyError, ModuleNotFoundError):
+    except KeyError:
         return False
     return True
 
 
 def all_messages() -> dict[str, dict[str, str]]:
-    """Every registered message of the package, each owner imported: what the tests check key by key."""
-    for module in OWNERS.values():
-        importlib.import_module(module)
+    """Every message of the package, every module imported: what the tests check key by key."""
+    for _ in _modules(strict=True):
+        pass
     return dict(_messages)
 
 

@@ -11,7 +11,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from .amp import Precision
 from .distributed import active, is_main, sum_over_ranks
-from .i18n import t
+from .i18n import register, t
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -184,3 +184,12 @@ def validate(
     if total == 0:
         return 0.0, 0.0
     return float(running_loss) / total, int(correct) / total
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "loop.batch": {
+        "en": "Batch {batch:5d}/{total:5d} | Loss: {loss:.4f}",
+        "bn": "ব্যাচ {batch:5d}/{total:5d} | লস: {loss:.4f}",
+    },
+}
+register(MESSAGES)

@@ -1,7 +1,7 @@
 """Exercises that check themselves: `check("02.zero_grad", answer)` says what is right or what to look at.
 
 One module per lesson, `lNN.py`, holds that lesson's checkers and the texts they pick from: MESSAGES
-(key -> {"en": ..., "bn": ...}: the exercises' hints and the lesson's plot labels for `helpers.t`),
+(key -> {"en": ..., "bn": ...}: the exercises' hints; the lessons' plot labels live in helpers.plots),
 registered with helpers.i18n, and CHECKERS (exercise id -> checker); this package collects them all,
 so adding a lesson never touches a shared table. A checker runs the learner's answer on a small case
 whose right result is known and returns None when the answer is right, or a hint's key (optionally
