@@ -13,7 +13,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,11 @@ class History(dict):
 
 @dataclass
 class EarlyStopping:
-    """Stop when the monitored value has not improved by `min_delta` for `patience` epochs (lesson 08)."""
+    """Stop when the monitored value has not improved by `min_delta` for `patience` epochs (lesson 08).
+
+    It keeps a copy of the weights of its best epoch (`best_weights`, when `update` is given the model), so
+    that `fit` can put them back at the end and a checkpoint can carry them.
+    """
 
     patience: int = 5
     min_delta: float = 0.0
@@ -63,6 +67,7 @@ class EarlyStopping:
     best: float | None = None
     best_epoch: int = 0
     bad_epochs: int = 0
+    best_weights: dict[str, torch.Tensor] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if self.mode not in ("min", "max"):
@@ -72,13 +77,15 @@ class EarlyStopping:
         if self.monitor not in HISTORY_KEYS:
             raise ValueError(t("fit.bad_monitor", value=self.monitor, keys=", ".join(HISTORY_KEYS)))
 
-    def update(self, value: float, epoch: int) -> bool:
-        """Record this epoch's value; True when it is a new best."""
+    def update(self, value: float, epoch: int, *, model: nn.Module | None = None) -> bool:
+        """Record this epoch's value; True when it is a new best, whose weights are then copied from `model`."""
         better = self.best is None or (
             value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
         )
         if better:
             self.best, self.best_epoch, self.bad_epochs = value, epoch, 0
+            if model is not None:
+                self.best_weights = _snapshot(model)
         else:
             self.bad_epochs += 1
         return better
@@ -87,20 +94,29 @@ class EarlyStopping:
     def should_stop(self) -> bool:
         return self.bad_epochs >= self.patience
 
+    def restore_best(self, model: nn.Module, *, unless_epoch: int | None = None) -> bool:
+        """Put the best epoch's weights back into `model`, unless that epoch is `unless_epoch` (they are there)."""
+        if self.best_weights is None or self.best_epoch == unless_epoch:
+            return False
+        unwrap(model).load_state_dict(self.best_weights)
+        return True
+
     def settings(self) -> dict[str, Any]:
         """What the learner chose (patience, min_delta, mode, monitor), apart from what a run has counted."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name in SETTINGS}
 
     def state_dict(self) -> dict[str, Any]:
-        """The settings and the counted state, for a checkpoint (lesson 08)."""
+        """The settings and the counted state, for a checkpoint (lesson 08); the best weights travel beside it."""
         return {"settings": self.settings(), "best": self.best, "best_epoch": self.best_epoch,
                 "bad_epochs": self.bad_epochs}
 
-    def load_state_dict(self, state: dict[str, Any], *, history: dict[str, list] | None = None) -> dict[str, tuple]:
+    def load_state_dict(self, state: dict[str, Any], *, history: dict[str, list] | None = None,
+                        best_weights: dict[str, torch.Tensor] | None = None) -> dict[str, tuple]:
         """Continue from a checkpoint's state, keeping *these* settings; returns {setting: (saved, now)} that differ.
 
         With another monitor, mode or min_delta the saved best means something else: the state is then
-        counted again from `history`, the per-epoch numbers the run has recorded (lesson 08).
+        counted again from `history`, the per-epoch numbers the run has recorded (lesson 08), and the saved
+        `best_weights` are kept only if the best epoch is still the same one.
         """
         saved = state.get("settings", {})
         changed = {key: (saved[key], value) for key, value in self.settings().items()
@@ -112,6 +128,7 @@ class EarlyStopping:
             history = history or {}
             for epoch, value in zip(history.get("epoch", []), history.get(self.monitor, [])):
                 self.update(value, epoch)
+        self.best_weights = best_weights if state.get("best_epoch") == self.best_epoch else None
         return changed
 
 
@@ -134,6 +151,7 @@ class Run:
     The one epoch driver of `helpers` (lessons 02-03 and 06-08): `fit`, the playground (lesson 10)
     and `python -m helpers` all train through it. Anything may be replaced between two epochs
     (`run.optimizer = ...`, `run.set_precision(...)`); `on_batch` is called after every batch.
+    `checkpoint()` is everything that continues the run exactly, `save()` writes it, `resume()` reads it back.
     """
 
     def __init__(
@@ -166,6 +184,9 @@ class Run:
         self.precision = precision or Precision(device_type=device.type)
         self.scaler = self.precision.make_scaler()  # run state: its loss scale adapts as training goes
         self.history = History()
+        # A DistributedSampler's epoch for epoch 1: 0, as in PyTorch's recipe (`for epoch in range(n):
+        # sampler.set_epoch(epoch)`), so fit under torchrun equals a learner's plain DDP loop (lesson 11).
+        self.sampler_epochs_from = 0
         for loader in (train_loader, val_loader):
             _feed_device(loader, device)
 
@@ -186,7 +207,8 @@ class Run:
         raises NonFiniteLossError with the weights of the epoch's start on a GPU (where the check is sparse).
         """
         epoch, began = self.next_epoch, time.perf_counter()
-        set_epoch((self.train_loader, self.val_loader), epoch)  # a DistributedSampler reshuffles by epoch (lesson 11)
+        # A DistributedSampler reshuffles by epoch (lesson 11): epochs 1, 2, ... are its 0, 1, ...
+        set_epoch((self.train_loader, self.val_loader), epoch - 1 + self.sampler_epochs_from)
         lr = float(self.optimizer.param_groups[0]["lr"])  # the rate this epoch starts with
         last_good = _snapshot(self.model) if self.device.type != "cpu" else None
         try:
@@ -211,8 +233,13 @@ class Run:
             self.say(t("fit.epoch", self.lang, epochs=of or epoch, **row))
         return row
 
-    def state_dict(self) -> dict[str, Any]:
-        """Model, optimizer, scheduler, scaler and history: what continues a run exactly (lesson 08)."""
+    def checkpoint(self, early_stopping: EarlyStopping | None = None) -> dict[str, Any]:
+        """Everything the run needs to continue exactly where it stopped, as one plain dict (lesson 08).
+
+        Model, optimizer, scheduler, scaler, history, early stopping with its best weights, and every random
+        number generator. Under torchrun every rank must call it: it gathers each rank's generators (lesson 11).
+        """
+        rng = rng_state(self.train_loader, self.val_loader)
         return {
             "epoch": self.next_epoch - 1,
             "model": unwrap(self.model).state_dict(),  # without DDP's "module." prefix: loads into a plain model
@@ -220,13 +247,51 @@ class Run:
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
             "history": dict(self.history),
+            "early_stopping": early_stopping.state_dict() if early_stopping is not None else None,
+            "best_model": early_stopping.best_weights if early_stopping is not None else None,
+            "sampler_epochs_from": self.sampler_epochs_from,
+            "rng": rng,
+            # Several processes (lesson 11): each rank's own generators (dropout differs by rank), in rank order.
+            **({"rng_ranks": gather(rng)} if world_size() > 1 else {}),
         }
 
-    def load_state_dict(self, state: dict[str, Any], *, path: object = "") -> None:
-        """Put a checkpoint's state into the run; on a mismatch nothing changes and a ValueError says why."""
-        missing = [key for key in ("epoch", "model", "optimizer", "history") if key not in state]
+    def save(self, path: str | os.PathLike, early_stopping: EarlyStopping | None = None) -> None:
+        """Write `checkpoint()` to `path`: rank 0 writes, and every rank waits until the file is whole (lesson 11)."""
+        state = self.checkpoint(early_stopping)  # on every rank: it gathers their RNGs
+        if is_main():
+            save_checkpoint(path, state)
+        barrier()
+
+    def resume(self, path: str | os.PathLike, early_stopping: EarlyStopping | None = None) -> None:
+        """Continue from the checkpoint at `path`: the run, early stopping (with this call's settings), the RNGs.
+
+        A checkpoint that does not fit changes nothing and raises a ValueError that says why (lesson 08).
+        """
+        path, lang = Path(path), self.lang
+        state = load_checkpoint(path, map_location=self.device, lang=lang)
+        if not isinstance(state, dict):
+            raise ValueError(t("ckpt.mismatch", lang, path=path, reason=f"not a dict but {type(state).__name__}"))
+        missing = [key for key in ("epoch", "model", "optimizer", "history", "rng") if key not in state]
         if missing:
-            raise ValueError(t("ckpt.mismatch", self.lang, path=path, reason="missing " + ", ".join(missing)))
+            raise ValueError(t("ckpt.mismatch", lang, path=path, reason="missing " + ", ".join(missing)))
+        self._load(state, path)
+        saved = state.get("early_stopping")
+        if early_stopping is not None and saved:
+            changed = early_stopping.load_state_dict(saved, history=self.history, best_weights=state.get("best_model"))
+            if changed and is_main():
+                print(t("fit.early_stopping_changed", lang,
+                        changes=", ".join(f"{key} {old!r} → {new!r}" for key, (old, new) in changed.items())))
+        # Checkpoints from before helpers numbered the sampler's epochs from 0 (as PyTorch does) counted from 1:
+        # such a run goes on counting as it began, so it continues exactly as it would have (lesson 11).
+        self.sampler_epochs_from = state.get("sampler_epochs_from", 1)
+        ranks = state.get("rng_ranks") or []
+        set_rng_state(ranks[rank()] if len(ranks) == world_size() else state["rng"], self.train_loader,
+                      self.val_loader)
+        if is_main():
+            print(t("fit.resumed", lang, path=path, epoch=state["epoch"]))
+
+    def _load(self, state: dict[str, Any], path: Path) -> None:
+        """Model, optimizer, scheduler, scaler and history from `state`; on a mismatch nothing changes."""
         weights, optimizer_state = _snapshot(self.model), copy.deepcopy(self.optimizer.state_dict())
         try:
             unwrap(self.model).load_state_dict(state["model"])
@@ -276,59 +341,45 @@ def fit(
     """
     lang = check_language(lang or get_language())
     device = get_device(device, lang=lang)
-    scheduler_interval(scheduler, scheduler_step, lang=lang)  # a wrong name is refused even without a scheduler
-    _check_arguments(epochs=epochs, optimizer=optimizer, accumulation_steps=accumulation_steps,
-                     max_grad_norm=max_grad_norm, log_interval=log_interval, lang=lang)
+    _check_arguments(epochs=epochs, optimizer=optimizer, scheduler_step=scheduler_step, max_grad_norm=max_grad_norm,
+                     accumulation_steps=accumulation_steps, log_interval=log_interval, lang=lang)
     main = is_main()  # several processes (lesson 11): rank 0 alone prints, shows progress and writes files
     precision = resolve_amp(amp, device, lang=lang, say=print if main else _silent)  # advice from rank 0 only
     _check_loader(train_loader, "train_loader", lang)
     _check_loader(val_loader, "val_loader", lang)
-
-    progress = progress and main
-    say = print if main else _silent
-    if progress:
-        from tqdm.auto import tqdm
-
-        say = tqdm.write
+    bar = progress and main
+    say = (_tqdm().write if bar else print) if main else _silent
     run = Run(model, train_loader, val_loader, optimizer=optimizer, criterion=criterion, device=device,
               precision=precision, scheduler=scheduler, scheduler_step=scheduler_step, max_grad_norm=max_grad_norm,
               accumulation_steps=accumulation_steps, log_interval=log_interval, say=say, lang=lang)
-    best_state = None
     if resume and checkpoint is not None and Path(checkpoint).exists():
-        best_state = _restore(Path(checkpoint), run, early_stopping)
+        run.resume(checkpoint, early_stopping)
     elif resume and main:
         print(t("fit.fresh_start", lang))
-    start = run.next_epoch
-    if early_stopping is not None and early_stopping.should_stop:
-        start = epochs + 1  # that run had already stopped early: nothing left to train
-
-    epoch_range = range(start, epochs + 1)
-    if progress:
-        epoch_range = tqdm(epoch_range, desc=t("fit.progress", lang), total=epochs, initial=min(start - 1, epochs))
+    stopped_before = early_stopping is not None and early_stopping.should_stop  # nothing left to train
+    start = epochs + 1 if stopped_before else run.next_epoch
+    numbers = range(start, epochs + 1)
+    if bar:
+        numbers = _tqdm()(numbers, desc=t("fit.progress", lang), total=epochs, initial=min(start - 1, epochs))
     epoch, partial = start - 1, False  # partial: the weights are from the middle of an epoch
     with contextlib.ExitStack() as cleanup:  # leave hooks and progress bar tidy, however the run ends
         if watch:
             cleanup.enter_context(Watch(model, optimizer, criterion, lang=lang, say=say))
-        if progress:
-            cleanup.callback(epoch_range.close)
+        if bar:
+            cleanup.callback(numbers.close)
         try:
-            for epoch in epoch_range:
+            for epoch in numbers:
                 try:
                     row = run.epoch(of=epochs)
                 except NonFiniteLossError as error:
                     say(t("fit.nonfinite", lang, epoch=epoch, batch=error.batch, loss=error.loss))
                     partial = True
                     break
-                stop = False
                 if early_stopping is not None:
-                    if early_stopping.update(run.history[early_stopping.monitor][-1], epoch):
-                        best_state = _snapshot(model)
-                    stop = early_stopping.should_stop
+                    early_stopping.update(row[early_stopping.monitor], epoch, model=model)
+                stop = early_stopping is not None and early_stopping.should_stop
                 if checkpoint is not None:
-                    state = _state(run, early_stopping, best_state)  # on every rank: it gathers their RNGs
-                    if main:
-                        save_checkpoint(checkpoint, state)
-                    barrier()  # the other ranks wait until the file is whole (lesson 11)
+                    run.save(checkpoint, early_stopping)
                 if on_epoch is not None:
                     on_epoch(row)
                 if stop:
@@ -338,11 +389,17 @@ def fit(
         except (KeyboardInterrupt, StopTraining):
             say(t("fit.interrupted", lang, epoch=epoch, done=len(run.history["epoch"])))
             partial = True
-    at_best = not partial and early_stopping is not None and early_stopping.best_epoch == run.next_epoch - 1
-    if early_stopping is not None and best_state is not None and not at_best:
-        unwrap(model).load_state_dict(best_state)
+    last = None if partial else run.next_epoch - 1  # a finished last epoch that was the best: its weights are there
+    if early_stopping is not None and early_stopping.restore_best(model, unless_epoch=last):
         say(t("fit.restored_best", lang, best_epoch=early_stopping.best_epoch, best=early_stopping.best))
     return run.history
+
+
+def _tqdm():
+    """tqdm's notebook-or-terminal progress bar, imported only when a bar is shown."""
+    from tqdm.auto import tqdm
+
+    return tqdm
 
 
 def _feed_device(loader: Iterable, device: torch.device) -> None:
@@ -364,47 +421,12 @@ def _silent(_line: str) -> None:
     """What ranks other than 0 print: nothing (lesson 11)."""
 
 
-def _state(run: Run, early_stopping: EarlyStopping | None, best_state) -> dict[str, Any]:
-    """Everything a run needs to continue exactly where it stopped: one plain dict (lesson 08)."""
-    return {
-        **run.state_dict(),
-        "early_stopping": early_stopping.state_dict() if early_stopping is not None else None,
-        "best_model": best_state,
-        "rng": rng_state(run.train_loader, run.val_loader),
-        # Several processes (lesson 11): each rank's own generators (dropout differs by rank), in rank order.
-        **({"rng_ranks": gather(rng_state(run.train_loader, run.val_loader))} if world_size() > 1 else {}),
-    }
-
-
-def _restore(path: Path, run: Run, early_stopping: EarlyStopping | None):
-    """Load a checkpoint into the run and early stopping; returns the best weights it holds (or None)."""
-    lang = run.lang
-    state = load_checkpoint(path, map_location=run.device, lang=lang)
-    if not isinstance(state, dict) or "rng" not in state:
-        reason = "missing rng" if isinstance(state, dict) else f"not a dict but {type(state).__name__}"
-        raise ValueError(t("ckpt.mismatch", lang, path=path, reason=reason))
-    run.load_state_dict(state, path=path)
-    best_state = state.get("best_model")
-    saved = state.get("early_stopping")
-    if early_stopping is not None and saved:
-        changed = early_stopping.load_state_dict(saved, history=run.history)
-        if changed:
-            if is_main():
-                print(t("fit.early_stopping_changed", lang,
-                        changes=", ".join(f"{key} {old!r} → {new!r}" for key, (old, new) in changed.items())))
-            if saved.get("best_epoch") != early_stopping.best_epoch:
-                best_state = None  # the saved best weights belong to another definition of "best"
-    ranks = state.get("rng_ranks") or []
-    set_rng_state(ranks[rank()] if len(ranks) == world_size() else state["rng"], run.train_loader, run.val_loader)
-    if is_main():
-        print(t("fit.resumed", lang, path=path, epoch=state["epoch"]))
-    return best_state
-
-
-def _check_arguments(*, epochs, optimizer, accumulation_steps, max_grad_norm, log_interval, lang) -> None:
+def _check_arguments(*, epochs, optimizer, scheduler_step, accumulation_steps, max_grad_norm, log_interval,
+                     lang) -> None:
     """Refuse a bad setting before any training starts, with a message that names it."""
     if not is_whole(epochs, 1):
         raise ValueError(t("fit.bad_epochs", lang, value=epochs))
+    scheduler_interval(None, scheduler_step, lang=lang)  # a wrong name is refused even without a scheduler
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(t("fit.bad_optimizer", lang, value=type(optimizer).__name__))
     for group in optimizer.param_groups:
