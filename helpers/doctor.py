@@ -22,6 +22,8 @@ import torch
 from torch import nn
 
 from .distributed import sampler_of
+from .dynamics import LESSON as DYNAMICS_LESSON
+from .dynamics import Dynamics
 from .i18n import check_language, get_language, register, t
 
 # code -> lesson that teaches the fix
@@ -47,6 +49,8 @@ def _key(code: str) -> str:
 
 
 def _lesson(code: str) -> str:
+    if code.startswith("dynamics."):  # a run's dynamics (helpers/dynamics.py, lesson 12)
+        return DYNAMICS_LESSON
     return LESSONS[code] if code in LESSONS else DDP_LESSONS[code]
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -418,14 +422,18 @@ class Watch:
         ...your loop...
     watch.findings  # what it saw
 
-    The checks run on the first `warmup` steps, until the first validation pass, and then on every
-    `every`-th step only: a mistake in a loop repeats at each step, so a sample finds it, and the
-    steps in between (most of them) cost a few attribute updates, nothing on the device.
+    The checks run on the first `warmup` steps and then on every `every`-th step only: a mistake in a
+    loop repeats at each step, so a sample finds it, and the steps in between (most of them) cost a few
+    attribute updates, nothing on the device. Until the first validation pass the loss is also looked at
+    outside the sampled steps, for one thing only: whether it is computed without gradients (validation)
+    while the model is in train mode. With `dynamics=True` a `helpers.dynamics.Dynamics` reads the run's
+    health on a few steps and reports updates too large or too small, dead units and vanishing gradients
+    (lesson 12).
     """
 
     def __init__(self, model: nn.Module, optimizer: torch.optim.Optimizer, criterion: object = None,
                  scheduler: object = None, *, every: int = 50, warmup: int = 10, lang: str | None = None,
-                 say: Callable[[str], object] = print, loaders: tuple = ()):
+                 say: Callable[[str], object] = print, loaders: tuple = (), dynamics: bool = True):
         self.model, self.optimizer, self.criterion, self.scheduler = model, optimizer, criterion, scheduler
         # Shuffling DistributedSamplers, with the epoch each starts at and its batches per epoch (lesson 11).
         self._samplers = [(s, s.epoch, len(lo)) for lo in loaders
@@ -436,12 +444,13 @@ class Watch:
         self._zeroed = True
         self._grad_after_step: tuple[torch.Tensor, weakref.ref] | None = None
         self._grad_param: torch.Tensor | None = None  # the parameter whose gradient _grads_kept looks at
-        self._watching = False  # whether the coming step is one the checks look at (see _look)
+        self._checking = False  # whether the coming step is one the checks look at
+        self._looking = False  # whether the loss is looked at (see _look)
         self._losses: list[float] = []
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
-        self._loss_hook = None
         self._seen_validation = False
+        self._dynamics: Dynamics | None = Dynamics(model, optimizer, every=every) if dynamics else None
 
     def add(self, finding: Finding) -> None:
         """Record and report a finding the first time its code appears."""
@@ -463,13 +472,19 @@ class Watch:
 
         self._replace(self.optimizer, "zero_grad", zero_grad)
         self._handles.append(self.optimizer.register_step_post_hook(self._after_step))
-        self._look(True)
+        if isinstance(self.criterion, nn.Module):
+            self._replace(self.criterion, "forward", self._loss_forward(self.criterion.forward))
+        self._checking = self._looking = True
+        if self._dynamics is not None and self._dynamics.wants(0):
+            self._dynamics.arm(0)
         if self.scheduler is not None:
             self._wrap(self.scheduler, "step", self._on_scheduler_step)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._look(False)
+        self._checking = self._looking = False
+        if self._dynamics is not None:
+            self._dynamics.close()
         for handle in self._handles:
             handle.remove()
         for obj, name, previous in reversed(self._restore):
@@ -519,16 +534,21 @@ class Watch:
             self.add(Finding("eval_mode_training"))
 
     def _after_step(self, optimizer, args, kwargs) -> None:
+        if self._dynamics is not None:
+            for code, values in self._dynamics.step_done():
+                self.add(Finding(code, values))
         self.steps += 1
-        if self._watching:  # the step just done is one the checks look at
+        if self._checking:  # the step just done is one the checks look at
             self._check_step(args, kwargs)
         self._zeroed = False
         # Each check looks at one step and the step after it. A mistake in a loop repeats at every step, so
         # looking on the sampled steps finds it as surely, and a step in between costs only these lines.
-        watching = self.sampled() or not self._seen_validation  # for the step to come
-        if watching != self._watching:
-            self._look(watching)
-        if not watching:
+        self._checking = self.sampled()  # for the step to come
+        self._looking = self._checking or not self._seen_validation
+        if self._dynamics is not None and self._dynamics.wants(self.steps):
+            self._dynamics.arm(self.steps)
+        if not self._checking:
+            self._grad_after_step = None
             return
         for sampler, start, batches in self._samplers:  # more steps than one epoch has, and the same epoch
             if self.steps > batches and sampler.epoch == start:
@@ -539,24 +559,28 @@ class Watch:
         self._grad_param = param
         self._grad_after_step = (param, weakref.ref(param.grad)) if param is not None else None
 
-    def _look(self, on: bool) -> None:
-        """Watch the coming step (its loss hook on), or stop watching until the next sampled step.
+    def _loss_forward(self, original: Callable) -> Callable:
+        """The criterion's forward, and then a look at the loss while the Watch looks (see `_look`).
 
-        Between two sampled steps only the step counter (`_after_step`) and the zero_grad wrapper run:
-        every hook is a Python call at every step, and a hooked module call takes PyTorch's slower path.
-        The step's own checks need no hook of their own: `_after_step` runs them once a watched step is done.
-        The checks run on the first `warmup` steps, the sampled steps, and until one validation pass
-        (a no-grad loss) has been seen.
+        A replaced `forward` costs one Python call; a forward hook would send every call of the criterion
+        down PyTorch's slower path, at every step of the first epoch (until a validation pass is seen).
         """
-        self._watching = on
-        if on and self._loss_hook is None and isinstance(self.criterion, nn.Module):
-            self._loss_hook = self.criterion.register_forward_hook(self._on_loss)
-        elif not on:
-            if self._loss_hook is not None:
-                self._loss_hook.remove()
-            self._loss_hook = self._grad_after_step = None
+        criterion, watch = self.criterion, self
+
+        def forward(*args, **kwargs):
+            loss = original(*args, **kwargs)
+            if watch._looking:
+                watch._on_loss(criterion, args, loss)
+            return loss
+
+        return forward
 
     def _on_loss(self, criterion, inputs, loss) -> None:
+        """Look at a loss just computed: validation in train mode; on a sampled step, its inputs and value.
+
+        The checks run on the first `warmup` steps and the sampled steps; until one validation pass (a
+        no-grad loss) has been seen, every loss is looked at, for that one check.
+        """
         if len(inputs) < 2:
             return
         if not torch.is_grad_enabled():
