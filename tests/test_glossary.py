@@ -16,15 +16,27 @@ BENGALI = re.compile("[\u0980-\u09ff]")
 TRANSLITERATED = "✓"  # the glossary's last column ("প্রতিবর্ণ"): every Bengali form of the row is a transliteration
 
 
+def table(first_header: str) -> list[list[str]]:
+    """The body rows of the glossary's table whose header row starts with `first_header`, split into cells.
+
+    A cell may hold an escaped pipe (`\\|`, a regex's "or" in the forbidden forms); it is returned as `|`.
+    """
+    found, inside = [], False
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            inside = False
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if cells[0] == first_header:
+            inside = True
+        elif inside and not set(cells[0]) <= set("-: "):
+            found.append(cells)
+    return found
+
+
 def rows() -> list[list[str]]:
     """The cells of every term row: English, বাংলা, note and, where given, প্রতিবর্ণ (transliteration)."""
-    table = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 3 or cells[0] in ("English", "---") or set(cells[0]) <= set("-: "):
-            continue
-        table.append(cells + [""] * (4 - len(cells)))
-    return table
+    return [cells + [""] * (4 - len(cells)) for cells in table("English") if len(cells) >= 3]
 
 
 def _split(cell: str, separators: str = r"\s*/\s*") -> list[str]:
@@ -83,9 +95,15 @@ def prose(path: Path) -> str:
 def first_use_problems(text: str) -> list[str]:
     problems = []
     transliterated = {form for _, forms in transliterations() for form in forms}
-    for spellings, forms in glossary():
+    terms = glossary()
+    every = {s.lower() for spellings, _ in terms for s in spellings}
+    for spellings, forms in terms:
         for spelling in spellings:
-            match = re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w(-])", text, flags=re.I)
+            # "error" inside "mean squared error" is that longer term, checked on its own
+            longer = [s for s in every if spelling.lower() in s and s != spelling.lower()]
+            masked = re.sub("|".join(map(re.escape, longer)), lambda m: " " * len(m.group(0)), text,
+                            flags=re.I) if longer else text
+            match = re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w(-])", masked, flags=re.I)
             if not match:
                 continue
             before = text[max(0, match.start() - 60) : match.start()]
@@ -163,13 +181,16 @@ def test_rule_catches_a_glossed_transliteration():
 
 
 # The numerals rule of GLOSSARY.md: Latin digits for values, printed numbers and formulas, Bengali
-# digits only for counts in running prose, never both in one sentence. Lessons 02, 07 and 10 do not
-# follow it yet; add them here once they do.
+# digits for lesson and section numbers and for counts in running prose, never both in one sentence
+# (a lesson or section reference, always Bengali, may stand beside Latin values).
 NUMERALS_RULE = course.lesson_names()  # every lesson
+REFERENCE = re.compile(r"(?<![\u0980-\u09ff])(?:পাঠ|অংশ)\s*[০-৯]+(?:\.[০-৯]+)*(?:\s*(?:,|ও|আর|বা|থেকে|-)\s*[০-৯]+)*")
 
 
 def mixed_numerals(text: str) -> list[str]:
     """Sentences of Bengali prose that write numbers in both scripts (names like F1 or float32 do not count)."""
+    text = REFERENCE.sub(" ", text)  # "পাঠ ০৬", "অংশ ৩ ও ৬": Bengali by the rule, whatever the sentence's values
+    text = re.sub(r"(?m)^#+[ \t]*[০-৯]+(?:\.[০-৯]+)*\.?", " ", text)  # a heading's own number ("## ২.")
     text = re.sub(r"\([^()]*[A-Za-z][^()]*\)", " ", text)  # English glosses
     text = re.sub(r"[A-Za-z_]+[0-9]+|[0-9]*[A-Za-z_]+[0-9]*", " ", text)
     return [s.strip() for s in re.split(r"[।\n|?!]", text) if re.search("[০-৯]", s) and re.search("[0-9]", s)]
@@ -183,3 +204,5 @@ def test_bengali_lesson_keeps_one_script_per_sentence(name):
 def test_numerals_rule_catches_a_mixed_sentence():
     assert mixed_numerals("লস থেকে যায় ২৫-এর কাছে, কারণ ≈ 27.6।")
     assert not mixed_numerals("৩টি ছবি। লস 0.25। F1 স্কোর ৩টি ক্লাসে।")
+    assert not mixed_numerals("পাঠ ০৬-এ লস 0.25-এ নেমেছিল (অংশ ৩ ও ৬)।")  # references are Bengali by the rule
+    assert mixed_numerals("পাঠ ০৬-এ ৩টি রানের লস 0.25।")
