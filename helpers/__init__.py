@@ -25,6 +25,8 @@ _EXPORTS = {
     "validate": "loop",
     "Stepper": "stepper",
     "NonFiniteLossError": "loop",
+    "StopTraining": "loop",
+    "Run": "engine",
     "fit": "engine",
     "History": "engine",
     "EarlyStopping": "engine",
@@ -35,6 +37,10 @@ _EXPORTS = {
     "plot_history": "plots",
     "plot_language": "plots",
     "plot_digits": "plots",
+    "is_whole": "checks",
+    "check": "exercises",
+    "diagnose": "doctor",
+    "Watch": "doctor",
 }
 
 __all__ = sorted(_EXPORTS)

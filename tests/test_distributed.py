@@ -90,7 +90,7 @@ def reference(epochs: int = check_fit.EPOCHS):
     optimizer = torch.optim.Adam(model.parameters(), lr=check_fit.LR)
     samplers = [DistributedSampler(train, num_replicas=2, rank=r, shuffle=True, seed=0) for r in (0, 1)]
     history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc")}
-    for epoch in range(1, epochs + 1):
+    for epoch in range(epochs):  # PyTorch's numbering: the sampler's first epoch is 0
         for sampler in samplers:
             sampler.set_epoch(epoch)
         shares = [list(sampler) for sampler in samplers]
@@ -146,6 +146,16 @@ def test_both_ranks_end_with_the_weights_of_one_process_on_the_union_of_their_ba
     assert_weights_close(results[0]["weights"], model.state_dict())
 
 
+def test_fit_ends_exactly_where_pytorchs_own_ddp_recipe_written_by_hand_ends(standalone):
+    """tests/ddp/plain_ddp.py: DistributedSampler + DDP + set_epoch(epoch) for epoch in range(n), no helpers."""
+    _, results, _ = standalone
+    for result in results:
+        for key, value in result["plain"].items():
+            assert torch.equal(result["weights"][key], value), key
+        assert result["history"]["val_loss"] == result["plain_history"]["val_loss"]
+        assert result["history"]["val_acc"] == result["plain_history"]["val_acc"]
+
+
 def test_histories_are_identical_on_both_ranks_and_equal_one_process_on_the_whole_data(standalone, one_process):
     _, results, _ = standalone
     history = same_on_ranks([r["history"] for r in results])
@@ -173,7 +183,9 @@ def test_every_line_is_printed_once_by_rank_0(standalone):
     for once in ("Mixed precision is off", "Resumed from", "Early stopping at epoch 2", "Stopped: the loss became nan",
                  "Restored the best weights"):
         assert stdout.count(once) == 1, (once, stdout)
-    assert stdout.count("Batch     0/    8") == 11  # per-batch lines: rank 0's share has 8 batches
+    # Per-batch lines: rank 0's share has 8 batches; one line for each epoch above, and one more for the nan run,
+    # whose nan sample comes in batch 7 of rank 0's first epoch (after batch 0 was printed).
+    assert stdout.count("Batch     0/    8") == 12
 
 
 def test_the_checkpoint_is_written_by_rank_0_only_and_loads_with_weights_only(standalone):
@@ -207,8 +219,9 @@ def test_a_nan_on_one_rank_stops_both_cleanly(standalone):
     train, _ = check_fit.data()
     samplers = [DistributedSampler(train, num_replicas=2, rank=r, shuffle=True, seed=0) for r in (0, 1)]
     for sampler in samplers:
-        sampler.set_epoch(1)
+        sampler.set_epoch(0)  # fit's first epoch, as in PyTorch's recipe
     assert [37 in list(sampler) for sampler in samplers].count(True) == 1  # only one rank meets the nan
+    assert list(samplers[0]).index(37) // check_fit.BATCH == 7  # in rank 0's last batch: batch 0 was printed
     assert [r["nan_history"]["epoch"] for r in results] == [[], []]
     for key in results[0]["nan_weights"]:
         assert torch.equal(results[0]["nan_weights"][key], results[1]["nan_weights"][key]), key

@@ -1,7 +1,8 @@
 """Run under torchrun by tests/test_distributed.py: helpers.fit and the mistake doctor with 2 gloo processes.
 
-Each rank writes what it saw to OUT/<mode>_rank<r>.pt; the test compares the ranks with each other and
-with one plain PyTorch process on the union of the ranks' batches (lesson 11).
+Each rank writes what it saw to OUT/<mode>_rank<r>.pt; the test compares the ranks with each other, with
+PyTorch's own DDP recipe written by hand (tests/ddp/plain_ddp.py, run in the same launch), and with one plain
+PyTorch process on the union of the ranks' batches (lesson 11).
     torchrun --standalone --nproc_per_node=2 tests/ddp/check_fit.py --out DIR [--mode main|nodes]
 """
 
@@ -12,32 +13,18 @@ import contextlib
 import io
 from pathlib import Path
 
+import plain_ddp
 import torch
+from plain_ddp import BATCH, EPOCHS, LR, VAL_BATCH, data, mlp  # the same model and data as the plain DDP loop
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import TensorDataset
 
 import helpers.engine
 from helpers import distributed
-from helpers.data import load_dataset
 from helpers.doctor import Watch, check_setup, explain_error
 from helpers.engine import EarlyStopping, fit
 from helpers.loop import train_one_epoch, validate
-
-EPOCHS, BATCH, VAL_BATCH, LR, N_TRAIN = 3, 16, 50, 0.01, 256
-
-
-def mlp(dropout: float = 0.0) -> nn.Module:
-    """The same tiny model on every rank: seeded here, and DDP copies rank 0's weights anyway."""
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 32), nn.ReLU(), nn.Dropout(dropout), nn.Linear(32, 10))
-
-
-def data() -> tuple[TensorDataset, TensorDataset]:
-    """256 training digits (128 per rank, 8 batches of 16) and the 180 validation digits (90 per rank)."""
-    splits = load_dataset("digits", seed=0)
-    images, labels = splits["train"].tensors
-    return TensorDataset(images[:N_TRAIN], labels[:N_TRAIN]), splits["val"]
 
 
 def train_fit(device, *, dropout=0.0, epochs=EPOCHS, **options):
@@ -102,6 +89,8 @@ def main_checks(out: Path, device) -> dict:
     result["weights"], result["saves"] = weights(model), saves[0]
     _, val = data()
     result["validate"] = validate(model, distributed.loader(val, batch_size=VAL_BATCH), nn.CrossEntropyLoss(), device)
+    plain, result["plain_history"] = plain_ddp.train()  # PyTorch's own DDP recipe, written by hand
+    result["plain"] = weights(plain)
 
     # Interrupted after 2 epochs and resumed to 3, against 3 epochs in one go; dropout draws per-rank numbers.
     model, _ = train_fit(device, dropout=0.25, epochs=2, checkpoint=out / "b.pt")
