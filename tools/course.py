@@ -6,6 +6,8 @@ A tool for building the course, kept out of the installed `helpers` package.
     python -m tools.course build [NAME ...]   # regenerate and execute notebooks/{en,bn}/NAME_{en,bn}.ipynb
     python -m tools.course stamp NAME         # record that lessons_bn/NAME.md translates the current English
     python -m tools.course slides [NAME ...]  # reveal.js decks from the executed notebooks: slides/{en,bn}/
+    python -m tools.course setup-cells        # give the committed notebooks the current set-up cell (no rebuild)
+    python -m tools.course site [OPTIONS]     # the website (tools/site): its own options, see `site --help`
 
 A Bengali lesson's front matter records the hash of the English lesson it translates
 (`translation_of.sha256`); when the English changes, `check` fails until the Bengali
@@ -23,7 +25,7 @@ import argparse
 import ast
 import base64
 import copy
-import hashlib
+import json
 import os
 import re
 import sys
@@ -31,68 +33,93 @@ import tempfile
 import tokenize
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, from PyPI
-    import tomli as tomllib
+# The lesson format lives in tools.lessons (course, slides and site all read it); these names stay importable from here.
+from tools.lessons import (  # noqa: F401
+    COLAB_URL,
+    LANGS,
+    NOTEBOOK_NAME,
+    ROOT,
+    SETUP_TAG,
+    colab_url,
+    course_config,
+    is_notes,
+    lesson_dir,
+    lesson_names,
+    notebook_path,
+    read_lesson,
+    source_hash,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-LANGS = ("en", "bn")
-SETUP_TAG = "course-setup"
-# The language is in the file name too: JupyterLab titles a tab by the file name, and the twins open side by side.
-NOTEBOOK_NAME = "{name}_{lang}.ipynb"
-BADGE_URL = "https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{lang}/" + NOTEBOOK_NAME
+PACKAGE = "training-loop-course[mnist,metrics,widgets]"
+# The set-up cell, in the lesson's language. Where `helpers` is missing (Colab) it installs it quietly; when that fails
+# (no internet, a wrong repository address) the learner gets what failed and what to do, in one message and without
+# a traceback, and Run All stops at this cell.
+SETUP_TEXT = {
+    "en": {
+        "intro": ["Set-up: installs the course's helpers package where it is missing (on Colab), then chooses",
+                  "the language helpers prints in. Where helpers is installed, the install step does nothing."],
+        "cause": "pip's own words for what failed: the first line that says, else its last line",
+        "plain": "Jupyter shows this message alone, without a traceback",
+        "failed": ["Could not install the course's helpers package:",
+                   "    {cause}",
+                   "Check that this notebook is connected to the internet and that",
+                   "https://github.com/{repository} opens in a browser;",
+                   "then run this cell again."],
+    },
+    "bn": {
+        "intro": ["সেট-আপ: কোর্সের helpers প্যাকেজ না থাকলে (Colab-এ) সেটা ইনস্টল করে, তারপর helpers কোন",
+                  "ভাষায় লিখবে তা ঠিক করে। helpers আগে থেকে ইনস্টল করা থাকলে ইনস্টলের ধাপ কিছুই করে না।"],
+        "cause": "কী ব্যর্থ হলো, pip-এর নিজের ভাষায়: যে লাইনে তা বলা আছে, নইলে শেষ লাইন",
+        "plain": "Jupyter শুধু এই বার্তাটা দেখায়, ট্রেসব্যাক ছাড়া",
+        "failed": ["কোর্সের helpers প্যাকেজ ইনস্টল করা গেল না:",
+                   "    {cause}",
+                   "নোটবুকটা ইন্টারনেটে যুক্ত আছে কি না আর ব্রাউজারে",
+                   "https://github.com/{repository} খোলে কি না দেখো;",
+                   "তারপর এই সেলটা আবার চালাও।"],
+    },
+}
 SETUP_CODE = '''\
-# Setup: installs the course's helpers package where it is missing (e.g. on Colab),
-# then chooses the language helpers prints in. Elsewhere the install step does nothing.
-import importlib, importlib.util, subprocess, sys
+{intro}
+import importlib.util, subprocess, sys
 if importlib.util.find_spec("helpers") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "training-loop-course[mnist,metrics,widgets] @ git+https://github.com/{repository}@{branch}"], check=True)
+    course = "{package} @ {url}"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", course], capture_output=True, text=True)
+    if install.returncode != 0:
+        # {cause}
+        lines = [line.strip() for line in install.stderr.splitlines() if line.strip()] or ["pip"]
+        cause = next((line for line in lines if line.startswith(("fatal:", "ERROR:"))), lines[-1])
+
+        class SetupFailed(Exception):
+            def _render_traceback_(self):  # {plain}
+                return [str(self)]
+
+        raise SetupFailed({failed})
     importlib.invalidate_caches()
 import helpers
 helpers.set_language("{lang}")'''
 
 
-def lesson_dir(root: Path, lang: str) -> Path:
-    return root / f"lessons_{lang}"
-
-
-def lesson_names(root: Path = ROOT) -> list[str]:
-    """Every NN_slug that has a lesson in either language."""
-    return sorted({p.stem for lang in LANGS for p in lesson_dir(root, lang).glob("[0-9][0-9]_*.md")})
-
-
-def source_hash(path: Path) -> str:
-    """The hash a Bengali lesson records for the English text it translates."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def course_config(root: Path = ROOT) -> dict[str, str]:
-    """Repository and branch from pyproject.toml's [tool.course]: the one place that names them."""
-    with open(root / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["tool"]["course"]
-
-
-def read_lesson(root: Path, lang: str, name: str):
-    import jupytext
-
-    return jupytext.read(lesson_dir(root, lang) / f"{name}.md")
+def setup_code(lang: str, config: dict[str, str]) -> str:
+    """The set-up cell of a notebook in `lang`: install helpers where it is missing, or say why it could not."""
+    text = SETUP_TEXT[lang]
+    failed = [line.format(cause="{cause}", **config) for line in text["failed"]]
+    literals = [("f" if "{cause}" in line else "") + json.dumps(line + ("\n" if i < len(failed) - 1 else ""),
+                                                                 ensure_ascii=False) for i, line in enumerate(failed)]
+    return SETUP_CODE.format(intro="\n".join(f"# {line}" for line in text["intro"]), cause=text["cause"],
+                             plain=text["plain"], failed="\n                          ".join(literals), lang=lang,
+                             package=PACKAGE, url=f"git+https://github.com/{config['repository']}@{config['branch']}")
 
 
 def generate(root: Path, lang: str, name: str):
     """The notebook a lesson becomes: a Colab badge and a setup cell, then the lesson's own cells."""
     import nbformat
 
-    config = course_config(root)
     nb = read_lesson(root, lang, name)
-    badge = BADGE_URL.format(lang=lang, name=name, **config)
+    badge = colab_url(root, lang, name)
     cells = [
         nbformat.v4.new_markdown_cell(f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({badge})"),
-        nbformat.v4.new_code_cell(SETUP_CODE.format(lang=lang, **config), metadata={"tags": [SETUP_TAG]}),
+        nbformat.v4.new_code_cell(setup_code(lang, course_config(root)), metadata={"tags": [SETUP_TAG]}),
     ]
-    from tools.slides import is_notes
-
     nb.cells = cells + [c for c in nb.cells if not is_notes(c)]  # speaker notes go to the slides only
     for cell in nb.cells:
         _attach_images(cell, lesson_dir(root, lang))
@@ -121,11 +148,6 @@ def _attach_images(cell, folder: Path) -> None:
         return f"![{match.group(1)}](attachment:{path.name})"
 
     cell.source = IMAGE_LINK.sub(attach, cell.source)
-
-
-def notebook_path(root: Path, lang: str, name: str) -> Path:
-    """Where the executed notebook of lesson `name` in `lang` is committed: notebooks/bn/02_training_loop_bn.ipynb."""
-    return root / "notebooks" / lang / NOTEBOOK_NAME.format(name=name, lang=lang)
 
 
 def _code(nb) -> list[str]:
@@ -312,25 +334,64 @@ def stamp(root: Path, name: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def refresh_setup_cells(root: Path = ROOT, names: list[str] | None = None,
+                        langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Give committed notebooks the current set-up cell without executing them again; returns those changed.
+
+    Safe without a rebuild: where `helpers` is installed (the build) the cell only imports it and sets the language,
+    so its outputs (none) and the rest of the notebook stay what a fresh build would make.
+    """
+    import nbformat
+
+    changed = []
+    for name in names or lesson_names(root):
+        for lang in langs:
+            path = notebook_path(root, lang, name)
+            if not path.exists():
+                continue
+            nb = nbformat.read(path, as_version=4)
+            cell = next(c for c in nb.cells if SETUP_TAG in c.metadata.get("tags", []))
+            fresh = setup_code(lang, course_config(root))
+            if cell.source != fresh and not cell.get("outputs"):
+                cell.source = fresh
+                nbformat.write(nb, path)
+                changed.append(path)
+    return changed
+
+
+COMMANDS = ("check", "build", "stamp", "slides", "setup-cells", "site")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """`python -m tools.course COMMAND`: 0 when it did its work (check: when all is in step), 1 otherwise."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["site"]:  # the website has its own options (tools/site, helper D1): hand them over
+        from tools.site import main as site_main
+
+        return site_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m tools.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("check", "build", "stamp", "slides"))
+    parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("names", nargs="*", help="lessons, e.g. 02_training_loop (default: all)")
     parser.add_argument("--lang", choices=LANGS, help="build (or make slides for) one language only")
     args = parser.parse_args(argv)
+    langs = (args.lang,) if args.lang else LANGS
     # The lessons' models are tiny: one thread per kernel is as fast, and two builds side by side
     # (one per language) then do not fight over the cores.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.command == "build":
-        build(ROOT, args.names or None, (args.lang,) if args.lang else LANGS)
+        build(ROOT, args.names or None, langs)
     elif args.command == "stamp":
         for name in args.names:
             stamp(ROOT, name)
-    elif args.command == "slides":
-        from tools.slides import build_slides
+    elif args.command in ("slides", "setup-cells"):
+        if args.command == "slides":
+            from tools.slides import build_slides
 
-        for path in build_slides(ROOT, args.names or lesson_names(ROOT), (args.lang,) if args.lang else LANGS):
+            written = build_slides(ROOT, args.names or lesson_names(ROOT), langs)
+        else:
+            written = refresh_setup_cells(ROOT, args.names or None, langs)
+        for path in written:
             print(f"wrote {path.relative_to(ROOT)}", flush=True)
         return 0
     problems = check(ROOT) if args.command != "stamp" else []
