@@ -29,12 +29,6 @@ def tiny_playground(small_digits, **options) -> Playground:
     return Playground(model, train, val, **options)
 
 
-@pytest.fixture
-def small_digits(digits):
-    x, y = digits["train"].tensors
-    return x[:256], y[:256]
-
-
 def test_the_view_is_thin_over_a_controller_without_widgets():
     import subprocess
     import sys

@@ -11,7 +11,7 @@ from torch import nn
 
 from helpers.data import TensorLoader
 from helpers.i18n import t
-from helpers.playground import Controller, State, draw_chart
+from helpers.playground import Controller, State, draw_chart, status_line
 
 
 def tiny(small_digits, **options) -> Controller:
@@ -25,12 +25,6 @@ def tiny(small_digits, **options) -> Controller:
     return Controller(model, train, val, **options)
 
 
-@pytest.fixture
-def small_digits(digits):
-    x, y = digits["train"].tensors
-    return x[:256], y[:256]
-
-
 def threads() -> int:
     return sum(thread.name == "playground" and thread.is_alive() for thread in threading.enumerate())
 
@@ -38,7 +32,7 @@ def threads() -> int:
 def test_a_run_goes_through_the_epoch_driver_and_keeps_everything(small_digits):
     c = tiny(small_digits, background=True, epochs=3, optimizer="SGD")
     before = [p.detach().clone() for p in c.model.parameters()]
-    assert c.state is State.IDLE and c.status() == t("pg.state.idle", "en")
+    assert c.state is State.IDLE and status_line(c) == t("pg.state.idle", "en")
     assert c.start() and c.wait(60)
     h = c.history
     assert c.state is State.FINISHED and c.message.text == "" and threads() == 0
@@ -48,7 +42,7 @@ def test_a_run_goes_through_the_epoch_driver_and_keeps_everything(small_digits):
     assert any(not torch.equal(a, b) for a, b in zip(before, c.model.parameters()))
     assert h.log[-1] == t("pg.log.finished", "en", steps=12)
     assert h.log[-2].startswith("Run 1, epoch 3/3 | train loss")
-    assert c.status() == "finished · run 1 · epoch 3/3 · step 12"
+    assert status_line(c) == "finished · run 1 · epoch 3/3 · step 12"
 
 
 def test_lr_applies_at_the_next_step(small_digits):
@@ -93,12 +87,15 @@ def test_epochs_changed_mid_run_end_the_run_at_the_boundary(small_digits):
 def test_pause_resume_stop_states_and_messages(small_digits):
     c = tiny(small_digits, background=True, epochs=None, step_delay=0.005)  # until Stop
     assert c.start() and c.state is State.RUNNING and c.message.text == ""
-    assert c.wait(30, step=3) and "epoch 1/∞" in c.status()
-    assert c.pause() and c.state is State.PAUSED and c.message.kind == "info"
+    assert c.wait(30, step=3) and "epoch 1/∞" in status_line(c)
+    assert c.pause() and c.state is State.PAUSED and c.message == (t("pg.msg.pausing", "en"), "info")
     time.sleep(0.3)
     frozen = c.history.steps
     time.sleep(0.3)
-    assert c.history.steps == frozen and c.paused
+    assert c.history.steps == frozen and c.state is State.PAUSED
+    # The message names the step the loop really paused after, the one the status line counts; no rate while paused.
+    assert c.message == (t("pg.msg.paused", "en", step=frozen), "info")
+    assert status_line(c).endswith(f"step {frozen}") and "steps/s" not in status_line(c)
     assert not c.pause() and c.message == (t("pg.msg.already_paused", "en"), "warning")
     assert c.resume() and c.state is State.RUNNING and c.message.text == ""  # the old message went with the state
     assert c.wait(30, step=frozen + 2)
@@ -110,7 +107,7 @@ def test_pause_resume_stop_states_and_messages(small_digits):
     model = c.model  # Start again: the same model goes on and the history grows
     assert c.start(epochs=1) and c.wait(30)
     assert c.model is model and c.history.steps == steps + 4 and c.runs == 2
-    assert c.status() == f"finished · run 2 · epoch 1/1 · step {steps + 4}"
+    assert status_line(c) == f"finished · run 2 · epoch 1/1 · step {steps + 4}"
     assert c.settings["epochs"] is None  # start(epochs=1) was for that run only: the control still says ∞
 
 
@@ -164,7 +161,7 @@ def test_a_crash_in_the_run_is_an_error_state_with_model_and_history_kept(small_
     assert c.state is State.ERROR and isinstance(c.error, RuntimeError) and threads() == 0
     assert c.message.kind == "warning" and "the criterion broke" in c.message.text
     assert c.model is model and c.history.steps == steps and c.history.epochs["epoch"] == [1]
-    assert "error" in c.status() and "the criterion broke" in c.history.log[-1]
+    assert "error" in status_line(c) and "the criterion broke" in c.history.log[-1]
     c.run.criterion = nn.CrossEntropyLoss()  # fixed: Start works again, from the same model
     assert c.start(epochs=1) and c.wait(30) and c.state is State.FINISHED and c.error is None
 
@@ -258,3 +255,121 @@ def test_chart_labels_are_large_and_never_overlap(small_digits):
     assert min(text.get_fontsize() * CHART_DPI / 72 * shown for text in texts) >= 10
     legend = fig.axes[0].get_legend().get_window_extent(renderer)
     assert legend.y0 >= fig.axes[0].get_window_extent(renderer).y1 - 1  # the legend sits above the data
+
+
+def deep_mlp() -> nn.Module:
+    """Four hidden ReLU layers: with SGD+momentum at lr 1.0 its loss becomes nan within a few steps."""
+    torch.manual_seed(0)
+    layers = [nn.Flatten(), nn.Linear(28 * 28, 64), nn.ReLU()]
+    for _ in range(3):
+        layers += [nn.Linear(64, 64), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(64, 10))
+
+
+def with_model(small_digits, model: nn.Module, **options) -> Controller:
+    x, y = small_digits
+    train = TensorLoader(torch.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True)
+    val = TensorLoader(torch.utils.data.TensorDataset(x[:64], y[:64]), batch_size=64)
+    options = {"lr": 1e-2, "batch_size": 16, "device": "cpu", "background": False, "lang": "en", **options}
+    return Controller(model, train, val, **options)
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_after_a_nan_lowering_the_lr_and_start_trains_again(small_digits, lang):
+    c = with_model(small_digits, deep_mlp(), optimizer="SGD+momentum", epochs=None, lang=lang)
+    raised = 8
+    assert c.start(epochs=3, schedule={raised: {"lr": 1.0}})
+    blown = c.history.steps
+    assert c.state is State.STOPPED and c.message.kind == "warning" and blown > raised  # stopped by the nan
+    why = t("pg.why.lr_raised", lang, lr="1.0e+0")
+    assert c.message.text == t("pg.log.nonfinite", lang, step=blown, loss=float("nan"), back=raised, why=why)
+    c.set(lr=1e-3)  # the advice: lower the learning rate and press Start
+    assert c.start(epochs=1)
+    assert c.state is State.FINISHED and c.history.steps == blown + 16  # a whole epoch, no stop at once
+    assert all(torch.isfinite(torch.tensor(c.history.loss[blown:])))
+    assert max(c.history.loss[blown:]) < 2 * max(c.history.loss[:raised])  # the weights of step 8, not the wreck
+
+
+def test_a_changed_lr_is_said_as_the_slider_shows_it(small_digits):
+    c = tiny(small_digits)
+    assert c.set(lr=0.05011872336272725)
+    assert c.message.text == "learning rate = 5.0e-2: used when you press Start."
+    c.start(epochs=1, schedule={1: {"lr": 1.0}})
+    assert c.history.changes("lr")[-1]["value"] == 1.0
+
+
+def two_branches(small_digits, **options) -> Controller:
+    """One epoch, a fork, and the same settings on both branches afterwards."""
+    c = tiny(small_digits, optimizer="Adam", **options)
+    assert c.start(epochs=1) and c.fork()
+    return c
+
+
+def test_a_fork_without_a_change_replays_the_original_bitwise(small_digits):
+    reference = tiny(small_digits, optimizer="Adam")  # never forked: two runs of two epochs
+    reference.start(epochs=1)
+    reference.start(epochs=2)
+    expected = list(reference.history.loss)
+    weights = {k: v.clone() for k, v in reference.model.state_dict().items()}
+    c = two_branches(small_digits)
+    assert [b.name for b in c.branches] == ["A", "B"] and c.branch.name == "B" and c.branch.fork_step == 4
+    c.start(epochs=2)  # branch B
+    b_loss, b_weights = list(c.history.loss), {k: v.clone() for k, v in c.model.state_dict().items()}
+    assert c.switch("A") and c.branch.index == 0 and c.history.steps == 4  # exactly as it was left
+    c.start(epochs=2)  # branch A goes on
+    assert c.history.loss == b_loss == expected  # bitwise, step by step
+    assert all(torch.equal(v, b_weights[k]) and torch.equal(v, weights[k]) for k, v in c.model.state_dict().items())
+    assert c.branches[1].history.loss == b_loss  # the stored branch is untouched by A's steps
+
+
+def test_a_branch_keeps_its_own_settings_and_is_labelled_by_its_change(small_digits):
+    c = two_branches(small_digits)
+    assert c.set(lr=0.1)
+    assert c.lineage.describe(c.branch) == "lr 1.0e-2 → 1.0e-1"
+    assert c.lineage.describe(c.branches[0]) == "original"
+    c.start(epochs=1)
+    assert c.history.changes("lr") == [{"step": 4, "epoch": 2, "run": 2, "control": "lr", "value": 0.1}]
+    assert c.switch(0) and c.settings["lr"] == 1e-2 and c.history.events == []
+    assert c.message.text == "Now on branch A (original), at step 4, exactly as it was left."
+    assert c.switch(1) and c.settings["lr"] == 0.1 and c.history.steps == 8
+    assert not c.switch("Z") and "A, B" in c.message.text and c.message.kind == "warning"
+    assert c.lineage.split_step(0, 1) == 4
+
+
+def test_forking_during_a_run_stops_it_first_and_the_branches_are_capped(small_digits):
+    from helpers.playground import MAX_BRANCHES
+
+    c = tiny(small_digits, background=True, epochs=None, step_delay=0.005)
+    assert c.start() and c.wait(30, step=3)
+    assert c.fork(label="mine") and c.message.text == t("pg.msg.forking", "en")
+    assert c.wait(30) and threads() == 0 and c.state is State.IDLE and len(c.branches) == 2
+    assert c.branch.fork_step == c.history.steps and c.lineage.describe(c.branch) == "mine"
+    while len(c.branches) < MAX_BRANCHES:
+        assert c.fork()
+    assert not c.fork() and c.message == (t("pg.msg.too_many_branches", "en", limit=MAX_BRANCHES), "warning")
+    assert c.reset() and len(c.branches) == 1 and c.history.steps == 0
+
+
+def test_plot_branches_draws_each_branch_labelled_by_its_change(small_digits):
+    from helpers.playground import plot_branches
+
+    c = two_branches(small_digits)
+    c.set(lr=0.1)
+    c.start(epochs=1)
+    fig = plot_branches(c, lang="en", smooth=2)
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["A: original", "B: lr 1.0e-2 → 1.0e-1"]
+    texts = [text.get_text() for text in fig.axes[0].texts]
+    assert "fork at step 4" in texts
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_the_loss_axis_is_not_flattened_by_a_diverged_step():
+    from helpers.playground.chart import loss_range
+
+    healthy = [2.3 * 0.99**i for i in range(200)]
+    assert loss_range(healthy) == (0.0, pytest.approx(2.3 * 1.05), 0, False)  # the whole curve, the start included
+    bottom, top, above, log = loss_range(healthy + [1e27, 3e27])
+    assert top < 10 and above == 2 and not log

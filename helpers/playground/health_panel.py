@@ -1,0 +1,102 @@
+"""The playground's health panel (lesson 10, lesson 12): per layer, how far a step moves the weights, and the gradient.
+
+The numbers are helpers.health's (`Health.latest()`: the update-to-data ratio and the gradient norm of each layer
+on sampled steps); this module only shows them, as an HTML table with one bar per layer, redrawn with the chart
+(at most a few times a second). The Health is attached while a run trains and follows the optimizer: a new one
+(another optimizer, another branch, Reset) gets a new Health at its next step. Detached between runs: no hook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+from ..health import HEALTHY_RATIO, Health
+from ..i18n import t
+
+if TYPE_CHECKING:
+    from .controller import Controller
+
+# What the verdict column calls too large or too small: wide bands around Karpathy's 1e-3, so that no healthy run
+# of the course is flagged (measured on DigitClassifier, issue 21: Adam 1e-3 gives 10^-2.4 to 10^-1.8 per step,
+# SGD at 1e-6 10^-7, Adam at 0.1 10^-0.4 in its first steps).
+TOO_SMALL, TOO_LARGE = -5.0, -1.0  # log10 of the update ratio
+BAR_RANGE = (-7.0, 0.0)  # the bar's scale, log10
+COLOURS = {"ok": "#2e7d32", "too_small": "#ef6c00", "too_large": "#c62828"}
+STYLE = "font-size:13px;line-height:1.45;border-collapse:collapse"
+
+
+def verdict(log_ratio: float) -> str:
+    """'ok', 'too_small' or 'too_large' for a layer's log10 update ratio."""
+    if log_ratio > TOO_LARGE:
+        return "too_large"
+    return "too_small" if log_ratio < TOO_SMALL else "ok"
+
+
+class HealthPanel:
+    """A live table of per-layer update ratios and gradient norms under the playground's chart (lesson 10)."""
+
+    def __init__(self, controller: Controller, *, every: int | None = 10):
+        self.c, self.every = controller, every
+        self.health: Health | None = None
+        self.offset = 0  # the playground's step count when this Health was attached
+        self.html = None
+        controller.listen(self._changed)
+
+    def widget(self):
+        import ipywidgets as w
+
+        self.html = w.HTML(layout=w.Layout(max_width="900px", display="none" if self.every is None else ""))
+        self.html.add_class("pg-health")
+        self.refresh()
+        return self.html
+
+    def _changed(self, what: str) -> None:
+        """Attach at a run's step (to the optimizer it uses now), detach when the run ends."""
+        if self.every is None:
+            return
+        c = self.c
+        if what == "step" and c.optimizer is not None and (self.health is None or self.health.optimizer is not c.optimizer
+                                                           or self.health.model is not c.model):
+            if self.health is not None:
+                self.health.detach()
+            self.health = Health(c.model, c.optimizer, every=self.every, activations=False).attach()
+            self.offset = c.history.steps
+        elif what == "state" and not c.running and self.health is not None:
+            self.health.detach()
+
+    def refresh(self) -> None:
+        if self.html is None or self.every is None:
+            return
+        self.html.value = self.render()
+
+    def render(self) -> str:
+        """The table, in the playground's language."""
+        lang = self.c.lang
+        latest = self.health.latest() if self.health is not None else {}
+        if not latest:
+            return f"<div style='{STYLE};color:#555'>{html.escape(t('pg.health.waiting', lang, every=self.every))}</div>"
+        step = self.offset + next(iter(latest.values()))["step"] + 1
+        head = "".join(f"<th style='text-align:left;padding:0 8px'>{html.escape(t(key, lang))}</th>"
+                       for key in ("pg.health.layer", "pg.health.update_ratio", "pg.health.grad_norm"))
+        rows = "".join(self._row(layer, values, lang) for layer, values in latest.items())
+        title = html.escape(t("pg.health.title", lang, step=step))
+        return (f"<div style='{STYLE}'><b>{title}</b><table style='{STYLE}'><tr>{head}<th></th></tr>{rows}"
+                f"</table></div>")
+
+    def _row(self, layer: str, values: dict[str, float], lang: str) -> str:
+        ratio, grad = values["update_ratio"], values["grad_norm"]
+        log_ratio = math.log10(ratio) if ratio > 0 and math.isfinite(ratio) else BAR_RANGE[0]
+        kind = verdict(log_ratio)
+        low, high = BAR_RANGE
+        share = min(1.0, max(0.0, (log_ratio - low) / (high - low)))
+        healthy = (math.log10(HEALTHY_RATIO) - low) / (high - low)
+        bar = (f"<div style='position:relative;width:180px;height:11px;background:#eee;display:inline-block;"
+               f"vertical-align:middle'><div style='width:{share:.0%};height:11px;background:{COLOURS[kind]}'></div>"
+               f"<div style='position:absolute;left:{healthy:.0%};top:-2px;width:1px;height:15px;background:#333'>"
+               f"</div></div>")
+        cell = "padding:0 8px;white-space:nowrap"
+        return (f"<tr><td style='{cell};font-family:monospace'>{html.escape(layer)}</td>"
+                f"<td style='{cell}'>{bar} {log_ratio:+.1f}</td><td style='{cell}'>{grad:.1e}</td>"
+                f"<td style='{cell};color:{COLOURS[kind]}'>{html.escape(t('pg.health.' + kind, lang))}</td></tr>")
