@@ -1,6 +1,6 @@
 """What `helpers.fit` costs over the hand-written loop, counted in machine instructions, not seconds.
 
-    python bench/fit_instructions.py [--workload mlp|digits] [--epochs 2]
+    python bench/fit_instructions.py [--workload mlp|digits] [--epochs 2] [--whole]
 
 On a shared virtual machine one epoch's time varies by 10-15% (bench/fit_overhead.py), so a cost of 1%
 is hard to see in seconds. The instructions a run executes do not depend on what else the machine does:
@@ -11,6 +11,13 @@ to the hand loop. Everything else (imports, building the model, a first warm-up 
 runs without counting. Under callgrind a program runs about 50 times slower: the MLP takes about ten
 minutes. Instructions are not time (a cache miss costs more than an addition), but Python's overhead is
 instructions, so this is the overhead the loop adds, without the machine's noise. Not run by the tests.
+
+`--whole` counts whole short runs instead (issue 20): each runner trains a fresh model for `--epochs` epochs
+from its first step, everything `fit` does included (its checks of the arguments and the loaders, entering the
+mistake doctor, the doctor's warm-up, where it looks at every step's loss until the first validation, and its
+dynamics samples on the first steps). Each runner first makes one uncounted run of one epoch on other fresh
+objects, so Python's own warm-up (specialising its bytecode) is not counted either. This is what a lesson's
+`fit(..., epochs=2)` costs beyond the same two epochs written by hand.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ def build_control(folder: Path) -> Path:
     return library
 
 
-def count(workload: str, epochs: int, library: Path) -> None:
+def count(workload: str, epochs: int, library: Path, whole: bool = False) -> None:
     """Inside valgrind: run each runner once uncounted, then `epochs` counted epochs, one dump per runner."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import torch
@@ -78,12 +85,37 @@ def count(workload: str, epochs: int, library: Path) -> None:
         helpers.fit(model, train_loader, val_loader, epochs=epochs + 1, optimizer=optimizer, criterion=criterion,
                     device=device, amp=False, log_interval=None, progress=False, watch=watch, on_epoch=on_epoch)
 
+    def hand_whole(name: str) -> None:
+        hand_loop(*pieces(), device, 1)  # Python's warm-up, on other objects: not counted
+        model, train_loader, val_loader, optimizer, criterion = pieces()
+        control.cg_zero()
+        hand_loop(model, train_loader, val_loader, optimizer, criterion, device, epochs)
+        control.cg_dump(name.encode())
+
+    def fit_whole(name: str, watch: bool) -> None:
+        def run(epochs_now: int):
+            model, train_loader, val_loader, optimizer, criterion = pieces()
+            return lambda: helpers.fit(model, train_loader, val_loader, epochs=epochs_now, optimizer=optimizer,
+                                       criterion=criterion, device=device, amp=False, log_interval=None,
+                                       progress=False, watch=watch)
+
+        run(1)()  # Python's warm-up, on other objects: not counted
+        counted = run(epochs)  # built before counting, as the hand loop's objects are
+        control.cg_zero()
+        counted()
+        control.cg_dump(name.encode())
+
     hand("warm-up")  # Python specialises its bytecode on first runs: let that happen before counting
     control.cg_start()
     with contextlib.redirect_stdout(io.StringIO()):
-        hand(RUNNERS[0])
-        fit(RUNNERS[1], watch=False)
-        fit(RUNNERS[2], watch=True)
+        if whole:
+            hand_whole(RUNNERS[0])
+            fit_whole(RUNNERS[1], watch=False)
+            fit_whole(RUNNERS[2], watch=True)
+        else:
+            hand(RUNNERS[0])
+            fit(RUNNERS[1], watch=False)
+            fit(RUNNERS[2], watch=True)
 
 
 def read_dumps(folder: Path) -> dict[str, int]:
@@ -105,10 +137,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workload", choices=("mlp", "digits"), default="mlp")
     parser.add_argument("--epochs", type=int, default=2, help="counted epochs per runner")
+    parser.add_argument("--whole", action="store_true", help="count whole fresh runs of --epochs epochs")
     parser.add_argument("--inside", help=argparse.SUPPRESS)  # the run under valgrind: the library's path
     args = parser.parse_args()
     if args.inside:
-        count(args.workload, args.epochs, Path(args.inside))
+        count(args.workload, args.epochs, Path(args.inside), whole=args.whole)
         return
     if shutil.which("valgrind") is None or shutil.which("cc") is None:
         sys.exit("needs valgrind and a C compiler (e.g. apt-get install valgrind gcc)")
@@ -118,14 +151,15 @@ def main() -> None:
         env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
         subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file="
                         f"{folder}/callgrind.out.%p", sys.executable, __file__, "--workload", args.workload,
-                        "--epochs", str(args.epochs), "--inside", str(library)],
+                        "--epochs", str(args.epochs), "--inside", str(library), *(["--whole"] if args.whole else [])],
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         counts = read_dumps(folder)
     missing = [name for name in RUNNERS if name not in counts]
     if missing:
         sys.exit(f"callgrind wrote no count for: {', '.join(missing)}")
     hand = counts[RUNNERS[0]] / args.epochs
-    print(f"{args.workload}: instructions per epoch, {args.epochs} counted epochs per runner, one thread\n"
+    what = f"whole fresh runs of {args.epochs} epochs" if args.whole else f"{args.epochs} counted epochs per runner"
+    print(f"{args.workload}: instructions per epoch, {what}, one thread\n"
           f"| loop | instructions per epoch | ratio to hand-written |\n|---|---:|---:|")
     for name in RUNNERS:
         per_epoch = counts[name] / args.epochs

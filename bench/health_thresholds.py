@@ -3,14 +3,14 @@
     python bench/health_thresholds.py [--quick]
 
 Every run below records `helpers.health.Health` on every step (CPU, one thread) and prints what the doctor's
-rules (helpers/doctor.py, `DYNAMICS`) look at, on the steps the doctor samples:
-- top update ratio: the largest layer's update-to-data ratio, its highest value among the early samples;
-- quiet: the largest layer's ratio, its highest value over the early samples (too small if even that is tiny);
-- dead: the share of dead units of the worst ReLU, its lowest value over the last samples (dead for good);
-- grad spread: the smallest layer gradient norm divided by the largest, its highest value over the samples.
+rules (helpers/dynamics.py, `THRESHOLDS`) look at, on the steps the doctor samples (`SAMPLED`, then every 50th):
+- largest update ratio: the largest layer's update-to-data ratio, its highest value over the samples;
+- early update ratio: the same, its highest value over the first samples (too small if even that is tiny);
+- dead units: the worst ReLU's share of dead units, its highest value held on two samples in a row;
+- gradient spread: the smallest layer gradient norm over the largest, its lowest value held on two samples in a row.
 Healthy runs are the `fit` calls of the lessons (their model, optimizer, rate, schedule and batch), the
 playground's defaults and the benchmark's MLP; broken runs are issue 21's measured cases. The doctor's
-thresholds sit between the two groups with a margin; the last lines print that margin. Not run by the tests.
+thresholds sit between the two groups; the last lines print the healthy extremes. Not run by the tests.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from torch.optim import lr_scheduler
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import helpers  # noqa: E402
-from helpers import doctor  # noqa: E402
+from helpers import dynamics  # noqa: E402
 from helpers.health import Health  # noqa: E402
 from helpers.models import DigitClassifier  # noqa: E402
 
@@ -101,30 +101,59 @@ def record(name: str, epochs: int, **keywords) -> Health:
     return health
 
 
+def summary(health: Health, every: int = 50) -> dict[str, float]:
+    """What each rule of the doctor sees over a run, on the steps the doctor samples (helpers/dynamics.py)."""
+    by_step: dict[int, list[dict]] = {}
+    for row in health.rows:
+        by_step.setdefault(row["step"], []).append(row)
+    steps = [s for s in sorted(by_step) if s in dynamics.SAMPLED or (s > 0 and s % every == 0)]
+
+    def weights(s, key):
+        return [r[key] for r in by_step[s] if r["kind"] == "weights" and math.isfinite(r[key])]
+
+    top = [max(weights(s, "update_ratio")) for s in steps]
+    dead = [max([r["dead"] for r in by_step[s] if not math.isnan(r["dead"])], default=math.nan) for s in steps]
+    spread = []
+    for s in steps:
+        norms = [g for g in weights(s, "grad_norm") if g > 0]
+        spread.append(min(norms) / max(norms) if len(norms) > 1 else math.nan)
+    pairs = list(zip(steps, steps[1:]))  # dead units and vanishing gradients need two samples in a row
+    index = {s: i for i, s in enumerate(steps)}
+    return {
+        "large": max(top),
+        "small": max(top[index[s]] for s in dynamics.SAMPLED if s in index),
+        "dead": max((min(dead[index[a]], dead[index[b]]) for a, b in pairs), default=math.nan),
+        "vanish": min((max(spread[index[a]], spread[index[b]]) for a, b in pairs), default=math.nan),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="at most 3 epochs per run")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    rules = doctor.DYNAMICS
-    print("| run | healthy | top update ratio (early) | quiet (early max) | dead (late min) | grad spread |")
-    print("|---|---|---:|---:|---:|---:|")
-    worst = {"large": 0.0, "small": math.inf, "dead": 0.0, "vanish": math.inf}
-    best_broken = {"large": math.inf, "small": 0.0, "dead": 1.0, "vanish": 0.0}
+    print("| run | healthy | largest update ratio | early update ratio | dead units (2 in a row) | "
+          "gradient spread (2 in a row) | findings |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    extremes: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
     for name, (healthy, epochs, keywords) in RUNS.items():
         health = record(name, min(epochs, 3) if args.quick else epochs, **keywords)
-        seen = doctor.dynamics_summary(health.rows, rules=rules)
-        cells = [f"{seen[k]:.2e}" if not math.isnan(seen[k]) else "-" for k in ("large", "small", "dead", "vanish")]
-        print(f"| {name} | {'yes' if healthy else 'no'} | " + " | ".join(cells) + " |")
-        for key in worst:
-            if math.isnan(seen[key]):
-                continue
-            if healthy:
-                worst[key] = max(worst[key], seen[key]) if key in ("large", "dead") else min(worst[key], seen[key])
-    print(f"\nthresholds: {rules}")
-    print(f"healthy extremes: update ratio up to {worst['large']:.2e}, quiet down to {worst['small']:.2e}, "
-          f"dead up to {worst['dead']:.2f}, gradient spread down to {worst['vanish']:.2e}")
-    _ = best_broken
+        seen = summary(health)
+        for key, value in seen.items():
+            if not math.isnan(value):
+                extremes[healthy].setdefault(key, []).append(value)
+        found = [code.removeprefix("dynamics.") for code, rule in (
+            ("dynamics.updates_too_large", seen["large"] > dynamics.THRESHOLDS["too_large"]),
+            ("dynamics.updates_too_small", seen["small"] < dynamics.THRESHOLDS["too_small"]),
+            ("dynamics.dead_units", seen["dead"] >= dynamics.THRESHOLDS["dead"]),
+            ("dynamics.vanishing_gradients", seen["vanish"] < dynamics.THRESHOLDS["vanishing"])) if rule]
+        cells = [f"{seen[k]:.2g}" if not math.isnan(seen[k]) else "-" for k in ("large", "small", "dead", "vanish")]
+        print(f"| {name} | {'yes' if healthy else 'no'} | " + " | ".join(cells) + f" | {', '.join(found) or '-'} |")
+    good = extremes[True]
+    print(f"\nthresholds (helpers/dynamics.py): {dynamics.THRESHOLDS}")
+    print(f"healthy runs: largest update ratio up to {max(good['large']):.2g}, early update ratio down to "
+          f"{min(good['small']):.2g}, dead units up to {max(good['dead']):.2f}, gradient spread down to "
+          f"{min(good['vanish']):.2g}")
 
 
 if __name__ == "__main__":

@@ -61,9 +61,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bn": "লার্নিং রেটকে 10 বা তার বেশি দিয়ে গুণ করো, অথবা helpers.lr_find দিয়ে একটি রেট বের করে নাও।",
     },
     "dynamics.dead_units": {
-        "en": "{share:.0%} of the units of {layer} ({kind}) output 0 for every sample of a batch (step {step}): they "
+        "en": "{share:.0%} of the units of {layer} ({activation}) output 0 for every sample of a batch (step {step}): they "
         "are dead. A dead unit passes nothing on and gets no gradient, so it never comes back.",
-        "bn": "{layer} ({kind})-এর {share:.0%} ইউনিট একটি ব্যাচের প্রতিটি স্যাম্পলের জন্য 0 দিচ্ছে (স্টেপ {step}): "
+        "bn": "{layer} ({activation})-এর {share:.0%} ইউনিট একটি ব্যাচের প্রতিটি স্যাম্পলের জন্য 0 দিচ্ছে (স্টেপ {step}): "
         "এগুলো মৃত। মৃত ইউনিট কিছুই সামনে পাঠায় না, গ্রেডিয়েন্টও পায় না, তাই আর কখনো ফেরে না।",
     },
     "dynamics.dead_units.fix": {
@@ -147,7 +147,7 @@ class Dynamics:
         if self._runs["dead"] < 2:
             return []
         name, values = worst
-        return [("dynamics.dead_units", {"step": step, "layer": name, "kind": values["kind"], "share": values["dead"]})]
+        return [("dynamics.dead_units", {"step": step, "layer": name, "activation": values["kind"], "share": values["dead"]})]
 
     def _vanishing(self, step: int) -> list[tuple[str, dict]]:
         # A layer with no gradient at all is dead (or unused), not fading: dead_units speaks of it.

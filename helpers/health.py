@@ -252,9 +252,9 @@ def plot_health(health: Health, *, lang: str | None = None):
     from .plots import plot_language
 
     lang = plot_language(lang)
-    fig, (up_ax, grad_ax, act_ax) = plt.subplots(1, 3, figsize=(15, 4))
     if not health.rows:
         raise ValueError(t("health.empty", lang))
+    fig, (up_ax, grad_ax, act_ax) = plt.subplots(1, 3, figsize=(15, 4))
     for layer in health.layers:
         steps, ratios = health.history("update_ratio", layer)
         up_ax.plot(steps, [math.log10(r) if r > 0 else NAN for r in ratios], marker=".", label=layer)

@@ -953,3 +953,98 @@ def test_a_mistake_that_starts_between_samples_is_found_at_the_next_sampled_step
                 found_at = step
     assert [f.code for f in watch.findings] == ["missing_zero_grad"]
     assert found_at == 10  # step 10 is sampled and sees the gradient step 9 left behind; 8 and 9 were not looked at
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run's dynamics (lesson 12): issue 21's measured broken runs are found, the healthy ones are not.
+# ---------------------------------------------------------------------------------------------------------------
+
+def sigmoid_stack(depth: int = 10) -> nn.Module:
+    layers, width = [nn.Flatten()], 28 * 28
+    for _ in range(depth):
+        layers += [nn.Linear(width, 64), nn.Sigmoid()]
+        width = 64
+    return nn.Sequential(*layers, nn.Linear(width, 10))
+
+
+def watched_steps(model, optimizer, digits, *, steps: int = 12, lang: str = "en"):
+    """Lesson 02's step on the digits' first batches of 64, watched; returns the findings and what was said."""
+    images, labels = digits["train"].tensors
+    criterion, said = nn.CrossEntropyLoss(), []
+    with Watch(model, optimizer, criterion, say=said.append, lang=lang) as watch:
+        for i in range(steps):
+            x, y = images[64 * i:64 * (i + 1)], labels[64 * i:64 * (i + 1)]
+            optimizer.zero_grad()
+            criterion(model(x), y).backward()
+            optimizer.step()
+    return watch.findings, said
+
+
+DYNAMICS_BROKEN = {  # issue 21's measured cases: what each must produce
+    "sgd_1e-6": (lambda: DigitClassifier(), lambda p: torch.optim.SGD(p, lr=1e-6), ["dynamics.updates_too_small"]),
+    "adam_0.1": (lambda: DigitClassifier(), lambda p: torch.optim.Adam(p, lr=0.1),
+                 ["dynamics.updates_too_large", "dynamics.dead_units"]),
+    "sigmoid_x10": (sigmoid_stack, lambda p: torch.optim.SGD(p, lr=0.1), ["dynamics.vanishing_gradients"]),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+@pytest.mark.parametrize("name", DYNAMICS_BROKEN)
+def test_each_broken_run_is_diagnosed_naming_the_layer_and_the_number(digits, name, lang):
+    make_model, make_optimizer, expected = DYNAMICS_BROKEN[name]
+    torch.manual_seed(0)
+    model = make_model()
+    findings, said = watched_steps(model, make_optimizer(model.parameters()), digits, lang=lang)
+    assert [f.code for f in findings] == expected
+    layers = dict(model.named_modules())
+    for finding, line in zip(findings, said):
+        assert finding.values["layer"] in layers  # a real module's name
+        assert f" {finding.values['layer']}" in line and "12_reading_a_run" in line
+        assert line == finding.message(lang)
+    values = findings[0].values
+    if name == "sgd_1e-6":
+        assert values["ratio"] < 1e-5 and values["steps"] == 10
+    elif name == "adam_0.1":
+        assert values["ratio"] > 1.5 and values["step"] == 0 and findings[1].values["share"] >= 0.95
+    else:
+        first_layers = {"1", "3", "5"}  # the gradient fades on its way back to the first layers
+        assert values["ratio"] < 1e-4 and values["layer"] in first_layers and values["largest"] == "21"
+
+
+DYNAMICS_HEALTHY = {  # the lessons' and the playground's settings, on DigitClassifier and lesson 09's MLP
+    "adam_1e-3": (lambda: DigitClassifier(), lambda p: torch.optim.Adam(p, lr=1e-3)),
+    "adam_1e-2_no_dropout": (lambda: DigitClassifier(dropout=0.0), lambda p: torch.optim.Adam(p, lr=1e-2)),
+    "sgd_1e-3": (lambda: DigitClassifier(), lambda p: torch.optim.SGD(p, lr=1e-3)),
+    "sgd_momentum_0.05_mlp": (lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10)),
+                              lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    "tanh_mlp_sgd_0.1": (lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.Tanh(), nn.Linear(64, 64),
+                                               nn.Tanh(), nn.Linear(64, 10)), lambda p: torch.optim.SGD(p, lr=0.1)),
+}
+
+
+@pytest.mark.parametrize("name", DYNAMICS_HEALTHY)
+def test_healthy_runs_give_no_dynamics_finding(digits, name):
+    make_model, make_optimizer = DYNAMICS_HEALTHY[name]
+    torch.manual_seed(0)
+    model = make_model()
+    findings, said = watched_steps(model, make_optimizer(model.parameters()), digits, steps=19)
+    assert findings == [] and said == []
+
+
+def test_dynamics_can_be_left_out_and_then_hook_nothing(digits):
+    torch.manual_seed(0)
+    model = DigitClassifier()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
+    with Watch(model, optimizer, nn.CrossEntropyLoss(), dynamics=False, say=lambda line: None) as watch:
+        assert not optimizer._optimizer_step_pre_hooks
+        assert not any(m._forward_hooks for m in model.modules())
+    assert watch.findings == []
+
+
+def test_dynamics_thresholds_are_the_ones_the_benchmark_prints():
+    """bench/health_thresholds.py reads the same table, so the numbers a reader sees there are the doctor's."""
+    from helpers import dynamics
+
+    source = (ROOT / "bench" / "health_thresholds.py").read_text()
+    assert "dynamics.THRESHOLDS" in source and "dynamics.SAMPLED" in source
+    assert set(dynamics.THRESHOLDS) == {"too_large", "too_small", "dead", "vanishing"}
