@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import helpers
-from helpers.__main__ import demo, main, parse_args
+from helpers.__main__ import _amp, demo, main, parse_args
 from helpers.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,7 @@ def test_demo_in_english(capsys):
     assert "Batch     0/   20 | Loss:" in out and "Batch    15/   20 | Loss:" in out
     assert set(history) == HISTORY_KEYS and all(len(v) == 1 for v in history.values())
     assert history["val_acc"][0] > 0.5  # one epoch on digits already learns something
+    assert "amp=True" not in out  # advice the command line cannot follow (newcomer review 2, friction 17)
 
 
 def test_demo_in_bengali(capsys):
@@ -61,6 +62,7 @@ WRONG = [
     (["--epochs"], "cli.needs_value", dict(option="--epochs")),
     (["--ep", "3"], "cli.unknown", dict(args="--ep 3")),  # no abbreviations: a typo is not guessed
     (["5"], "cli.unknown", dict(args="5")),
+    (["--amp", "maybe"], "cli.bad_choice", dict(option="--amp", value="maybe", choices="auto, on, off")),
 ]
 
 
@@ -73,6 +75,30 @@ def test_a_wrong_argument_is_one_line_in_the_chosen_language(capsys, lang, args,
     captured = capsys.readouterr()
     expected = t("cli.error", chosen, prog="python -m helpers", message=t(key, chosen, **values))
     assert captured.err == expected + "\n" and captured.out == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_mixed_precision_note_names_the_option_that_changes_it(capsys, lang):
+    import torch
+
+    from helpers.i18n import get_language, set_language
+
+    before = get_language()
+    set_language(lang)
+    try:
+        assert _amp("auto", torch.device("cpu")) is False
+        note = capsys.readouterr().out
+        assert note == t("cli.amp_off", lang, device="cpu") + "\n" and "--amp on" in note and "amp=True" not in note
+        assert _amp("off", torch.device("cpu")) is False and _amp("on", torch.device("cpu")) is True
+        assert _amp("auto", torch.device("cuda")) == "auto"  # fit turns it on, and says nothing
+        assert capsys.readouterr().out == ""
+    finally:
+        set_language(before)
+
+
+def test_lang_is_read_in_any_case():
+    assert parse_args(["--lang", "BN"]).lang == "bn" and parse_args(["--lang=En"]).lang == "en"
+    assert parse_args(["--amp", "off"]).amp == "off" and parse_args([]).amp == "auto"
 
 
 @pytest.mark.parametrize("lang", ["en", "bn"])

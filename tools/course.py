@@ -60,6 +60,7 @@ SETUP_TEXT = {
                   "the language helpers prints in. Where helpers is installed, the install step does nothing."],
         "cause": "pip's own words for what failed: the first line that says, else its last line",
         "plain": "Jupyter shows this message alone, without a traceback",
+        "colours": "without the colour codes pip writes in a notebook",
         "failed": ["Could not install the course's helpers package:",
                    "    {cause}",
                    "Check that this notebook is connected to the internet and that",
@@ -71,6 +72,7 @@ SETUP_TEXT = {
                   "ভাষায় লিখবে তা ঠিক করে। helpers আগে থেকে ইনস্টল করা থাকলে ইনস্টলের ধাপ কিছুই করে না।"],
         "cause": "কী ব্যর্থ হলো, pip-এর নিজের ভাষায়: যে লাইনে তা বলা আছে, নইলে শেষ লাইন",
         "plain": "Jupyter শুধু এই বার্তাটা দেখায়, ট্রেসব্যাক ছাড়া",
+        "colours": "নোটবুকে pip যে রঙের কোড লেখে সেগুলো বাদ দিয়ে",
         "failed": ["কোর্সের helpers প্যাকেজ ইনস্টল করা গেল না:",
                    "    {cause}",
                    "নোটবুকটা ইন্টারনেটে যুক্ত আছে কি না আর ব্রাউজারে",
@@ -80,13 +82,14 @@ SETUP_TEXT = {
 }
 SETUP_CODE = '''\
 {intro}
-import importlib.util, subprocess, sys
+import importlib.util, re, subprocess, sys
 if importlib.util.find_spec("helpers") is None:
     course = "{package} @ {url}"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", course], capture_output=True, text=True)
     if install.returncode != 0:
         # {cause}
-        lines = [line.strip() for line in install.stderr.splitlines() if line.strip()] or ["pip"]
+        said = re.sub(r"\\x1b\\[[0-9;]*m", "", install.stdout + install.stderr)  # {colours}
+        lines = [line.strip() for line in said.splitlines() if line.strip()] or ["pip"]
         cause = next((line for line in lines if line.startswith(("fatal:", "ERROR:"))), lines[-1])
 
         class SetupFailed(Exception):
@@ -106,7 +109,7 @@ def setup_code(lang: str, config: dict[str, str]) -> str:
     literals = [("f" if "{cause}" in line else "") + json.dumps(line + ("\n" if i < len(failed) - 1 else ""),
                                                                  ensure_ascii=False) for i, line in enumerate(failed)]
     return SETUP_CODE.format(intro="\n".join(f"# {line}" for line in text["intro"]), cause=text["cause"],
-                             plain=text["plain"], failed="\n                          ".join(literals), lang=lang,
+                             colours=text["colours"], plain=text["plain"], failed="\n                          ".join(literals), lang=lang,
                              package=PACKAGE, url=f"git+https://github.com/{config['repository']}@{config['branch']}")
 
 
