@@ -18,7 +18,7 @@ from torch.utils.data import TensorDataset
 import helpers
 from helpers import DigitClassifier
 from helpers.stepper import Stepper, per_layer, read_loop
-from helpers.stepper_messages import MESSAGES
+from helpers.stepper.messages import MESSAGES
 from helpers.syllabus import train_one_epoch, train_one_epoch_amp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -376,7 +376,7 @@ def test_table_and_picture(data):
 @pytest.mark.parametrize("lang", ["en", "bn"])
 def test_the_widget_driven_by_its_buttons(data, lang):
     pytest.importorskip("ipywidgets")
-    from helpers.stepper_view import StepperView
+    from helpers.stepper.widget import StepperView
 
     stepper = stepper_for(data, lang=lang)
     start = copy.deepcopy(stepper.model.state_dict())
@@ -394,7 +394,7 @@ def test_the_widget_driven_by_its_buttons(data, lang):
     view.buttons["next_line"].click()
     view.buttons["next_line"].click()  # line 9 of batch 1
     assert stepper.last.line == 9 and helpers.t("step.ui.grads", lang) in view.panel.value
-    from helpers.stepper_view import _inline
+    from helpers.stepper.panels import inline_markdown as _inline
 
     assert _inline(stepper.note(9, lang)) in view.panel.value
     view.buttons["run_to_end"].click()

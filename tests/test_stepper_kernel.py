@@ -28,7 +28,7 @@ from IPython.display import display
 import helpers
 from helpers.data import load_dataset
 from helpers.stepper import Stepper
-from helpers.stepper_view import StepperView
+from helpers.stepper.widget import StepperView
 from helpers.syllabus import train_one_epoch
 torch.set_num_threads(1)
 _images, _labels = load_dataset("digits", seed=0)["train"].tensors

@@ -1,12 +1,13 @@
-"""Every text the stepper and its widget show, in English and Bengali (lessons 02 and 07).
+"""Every text the stepper, its widget and its picture show, in English and Bengali (lessons 02 and 07).
 
-`helpers.stepper` holds the logic; this table, registered with helpers.i18n, owns the "step." keys:
-the errors, the step summaries, the widget's labels and the note on each numbered line.
+This table, registered with helpers.i18n, owns the "step." keys: the errors, the step summaries, what
+broke over the batches, the widget's labels and the note on each numbered line. Button names inside a
+message are quoted «like this» in Bengali (the playground does the same); unquoted in English.
 """
 
 from __future__ import annotations
 
-from .i18n import register
+from ..i18n import register
 
 MESSAGES: dict[str, dict[str, str]] = {
     "step.bad_line": {
@@ -19,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.bad_log_interval": {
         "en": "log_interval must be a whole number of at least 1, got {value!r}.",
-        "bn": "log_interval কমপক্ষে 1 এমন একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "log_interval-কে 1 বা তার বেশি একটি পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "step.no_source": {
         "en": "Cannot read the source code of {name}: define the loop with def in a notebook cell or a .py file.",
@@ -27,12 +28,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.no_labels": {
         "en": "{name} has no numbered lines. End each line to stop at with a comment such as  # 6",
-        "bn": "{name}-এ নম্বর দেওয়া কোনো লাইন নেই। যে লাইনে থামতে চাও, তার শেষে  # 6  এর মতো একটি কমেন্ট দাও।",
+        "bn": "{name}-এ নম্বর দেওয়া কোনো লাইন নেই। যে লাইনে থামতে চাও, তার শেষে # 6-এর মতো একটি কমেন্ট দাও।",
     },
     "step.closure": {
         "en": "To skip a line, {name} must be defined at the top level of a cell or file; it uses variables "
         "of an enclosing function ({names}).",
-        "bn": "লাইন বাদ দিতে হলে {name}-কে কোনো সেল বা ফাইলের একেবারে বাইরের স্তরে লিখতে হবে; এটি বাইরের একটি "
+        "bn": "লাইন বাদ দিতে হলে {name}-কে কোনো সেল বা ফাইলের একেবারে বাইরে (top level-এ, কোনো ফাংশনের ভেতরে নয়) "
+        "লিখতে হবে; এটি বাইরের একটি "
         "ফাংশনের ভেরিয়েবল ব্যবহার করছে ({names})।",
     },
     "step.finished": {
@@ -46,7 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.cpu_amp": {
         "en": "On a CPU, autocast computes in bfloat16, which needs no GradScaler: the scaler here only shows the "
         "mechanism. Only a CUDA GPU shows float16 itself: real overflows, skipped steps and the speed-up.",
-        "bn": "CPU-তে autocast হিসাব করে bfloat16-এ, যার GradScaler লাগে না: এখানে স্কেলারটা শুধু কৌশলটা দেখায়। "
+        "bn": "CPU-তে autocast হিসাব করে bfloat16-এ, যার GradScaler লাগে না: এখানে স্কেলারটা শুধু এর কলকব্জা দেখায়। "
         "float16 নিজে, অর্থাৎ সত্যিকারের ওভারফ্লো, বাদ পড়া স্টেপ আর গতি বাড়া, দেখা যায় শুধু CUDA GPU-তে।",
     },
     # what a line changed, in a record's summary, the table, the picture and the widget
@@ -71,20 +73,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.picture_start": {"en": "Nothing has run yet", "bn": "এখনো কিছু চলেনি"},
     "step.axis_grad": {"en": "gradient norm per layer", "bn": "প্রতিটি স্তরের গ্রেডিয়েন্ট নর্ম"},
+    "step.axis_batch": {"en": "batch", "bn": "ব্যাচ"},
     "step.axis_moved": {"en": "weight change per layer (last step)", "bn": "প্রতিটি স্তরের ওজনের বদল (শেষ স্টেপে)"},
-    # the widget (helpers.stepper_view)
+    # the widget (helpers.stepper.widget, helpers.stepper.panels)
     "step.ui.title": {"en": "The training loop, one line at a time", "bn": "ট্রেনিং লুপ, এক লাইন করে"},
-    "step.ui.next_line": {"en": "Next line", "bn": "পরের লাইন"},
-    "step.ui.next_batch": {"en": "Next batch", "bn": "পরের ব্যাচ"},
+    "step.ui.next_line": {"en": "Next line", "bn": "পরের লাইন চালাও"},
+    "step.ui.next_batch": {"en": "Next batch", "bn": "পরের ব্যাচ চালাও"},
     "step.ui.run_to_end": {"en": "Run to end", "bn": "শেষ পর্যন্ত চালাও"},
-    "step.ui.restart": {"en": "Restart", "bn": "আবার শুরু"},
+    "step.ui.restart": {"en": "Restart", "bn": "গোড়া থেকে চালাও"},
     "step.ui.skip": {"en": "Skip line:", "bn": "লাইন বাদ দাও:"},
-    "step.ui.ready": {"en": "Line {line} runs next. Press Next line.", "bn": "এরপর চলবে লাইন {line}। 'পরের লাইন' চাপো।"},
+    "step.ui.ready": {"en": "Line {line} runs next. Press Next line.", "bn": "এরপর চলবে লাইন {line}। «পরের লাইন চালাও» চাপো।"},
     "step.ui.ran": {"en": "Line {line} ran", "bn": "লাইন {line} চলল"},
     "step.ui.batch": {"en": "batch {batch}", "bn": "ব্যাচ {batch}"},
     "step.ui.done": {
-        "en": "The epoch is over: average loss {loss:.4f}, training accuracy {acc:.1%}. Press Restart to step again.",
-        "bn": "ইপক শেষ: গড় লস {loss:.4f}, ট্রেনিং সঠিকতা {acc:.1%}। আবার স্টেপ করে দেখতে 'আবার শুরু' চাপো।",
+        "en": "The epoch is over: average loss {loss:.4f}, training accuracy {acc:.1%}. Press Restart to step "
+        "through it again.",
+        "bn": "ইপক শেষ: গড় লস {loss:.4f}, ট্রেনিং সঠিকতা {acc:.1%}। আবার লাইন ধরে ধরে দেখতে «গোড়া থেকে চালাও» চাপো।",
+    },
+    "step.ui.over": {
+        "en": "The epoch is over (the loop returned {result}). Press Restart to step through it again.",
+        "bn": "ইপক শেষ (লুপ ফেরত দিয়েছে {result})। আবার লাইন ধরে ধরে দেখতে «গোড়া থেকে চালাও» চাপো।",
+    },
+    "step.ui.stopped": {
+        "en": "The loop stopped with an error. Fix its cause, then press Restart.",
+        "bn": "একটি এররে লুপ থেমে গেছে। কারণটা ঠিক করো, তারপর «গোড়া থেকে চালাও» চাপো।",
+    },
+    "step.ui.without": {"en": "Without line(s) {lines}:", "bn": "লাইন {lines} বাদ দিয়ে:"},
+    "step.ui.compare": {
+        "en": "The whole loop, in your earlier run: average loss {loss:.4f}, training accuracy {acc:.1%}.",
+        "bn": "পুরো লুপ, তোমার আগের রানে: গড় লস {loss:.4f}, ট্রেনিং সঠিকতা {acc:.1%}।",
+    },
+    "step.ui.compare_hint": {
+        "en": "To compare with the whole loop, clear the ticks and press Run to end.",
+        "bn": "পুরো লুপের সঙ্গে মিলিয়ে দেখতে টিকগুলো তুলে দাও, তারপর «শেষ পর্যন্ত চালাও» চাপো।",
+    },
+    "step.ui.per_batch": {"en": "Batch by batch ({batches} batches)", "bn": "ব্যাচ ধরে ধরে ({batches}টি ব্যাচ)"},
+    "step.ui.series_grad": {"en": "gradient norm", "bn": "গ্রেডিয়েন্টের নর্ম"},
+    "step.ui.series_moved": {"en": "weight change", "bn": "ওজনের বদল"},
+    "step.ui.series_loss": {"en": "loss", "bn": "লস"},
+    # what broke, read from the batches (helpers.stepper.batches.findings)
+    "step.find.no_grads": {
+        "en": "No batch had a gradient ({batches} batches): nothing called backward(), so the optimizer had nothing "
+        "to step with.",
+        "bn": "কোনো ব্যাচেই গ্রেডিয়েন্ট ছিল না ({batches}টি ব্যাচ): কেউ backward() কল করেনি, তাই অপটিমাইজারের "
+        "স্টেপ নেওয়ার মতো কিছু ছিল না।",
+    },
+    "step.find.piling": {
+        "en": "The gradient norm grew batch after batch, from {first:.3g} to {last:.3g}: each backward() added its "
+        "gradient to the ones left from the batches before, because nothing cleared them.",
+        "bn": "গ্রেডিয়েন্টের নর্ম ব্যাচের পর ব্যাচ বেড়েছে, {first:.3g} থেকে {last:.3g}: প্রতিটি backward() আগের "
+        "ব্যাচগুলো থেকে রয়ে যাওয়া গ্রেডিয়েন্টের সঙ্গে নিজেরটা যোগ করেছে, কারণ কিছুই সেগুলো মোছেনি।",
+    },
+    "step.find.frozen": {
+        "en": "The weights never moved in {batches} batches: no step changed them.",
+        "bn": "{batches}টি ব্যাচে ওজন একবারও সরেনি: কোনো স্টেপ সেগুলো বদলায়নি।",
+    },
+    "step.find.nonfinite": {
+        "en": "From batch {batch} on, the loss is no longer a finite number (nan or inf).",
+        "bn": "ব্যাচ {batch} থেকে লস আর সসীম কোনো সংখ্যা নয় (nan বা inf)।",
+    },
+    "step.find.nothing": {
+        "en": "The numbers per batch show nothing unusual: compare the averages with the whole loop's.",
+        "bn": "প্রতি ব্যাচের সংখ্যায় অস্বাভাবিক কিছু দেখা যাচ্ছে না: গড়গুলো পুরো লুপের গড়ের সঙ্গে মিলিয়ে দেখো।",
     },
     "step.ui.restarted": {
         "en": "Started again from the same weights, without line(s): {lines}.",
@@ -102,7 +152,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`model.train()` only sets a flag; it does not train anything. Without it, a model last used with "
         "`model.eval()` would train with dropout switched off and batch-norm statistics frozen.",
         "bn": "`model.train()` শুধু একটা ফ্ল্যাগ বসায়, নিজে কিছুই ট্রেন করে না। এটি না থাকলে, শেষবার `model.eval()` "
-        "অবস্থায় ব্যবহার করা একটি মডেল ড্রপআউট বন্ধ রেখে আর BatchNorm-এর পরিসংখ্যান না বদলিয়েই ট্রেন হবে।",
+        "অবস্থায় ব্যবহার করা একটি মডেল ড্রপআউট বন্ধ রেখে আর BatchNorm-এর পরিসংখ্যান না বদলেই ট্রেন হবে।",
     },
     "step.note.02.2": {
         "en": "`running_loss` adds up the loss of every batch so that we can report the epoch's average at the end (line 16).",
@@ -122,7 +172,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "step.note.02.5": {
         "en": "The model was moved to the device once (lesson 01); every batch has to follow it, or PyTorch raises "
         "the device-mismatch `RuntimeError`.",
-        "bn": "মডেলকে ডিভাইসে পাঠানো হয়েছিল মাত্র একবার (পাঠ 01); প্রতিটি ব্যাচকেও তার পিছু পিছু সেখানে যেতে হবে, "
+        "bn": "মডেলকে ডিভাইসে পাঠানো হয়েছিল মাত্র একবার (পাঠ ০১); প্রতিটি ব্যাচকেও তার পিছু পিছু সেখানে যেতে হবে, "
         "নইলে PyTorch ডিভাইস অমিলের (device mismatch) এরর দেখায়, একটি `RuntimeError`।",
     },
     "step.note.02.6": {
@@ -130,7 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "without this line each update uses the sum of all gradients so far (we proved that in lesson 01).",
         "bn": "আগের স্টেপ থেকে রয়ে যাওয়া গ্রেডিয়েন্ট মুছে ফেলে। PyTorch নতুন গ্রেডিয়েন্টকে পুরোনোগুলোর "
         "সঙ্গে যোগ করে, তাই এই লাইন না থাকলে প্রতিটি আপডেট এ পর্যন্ত পাওয়া সব গ্রেডিয়েন্টের যোগফল ব্যবহার করে "
-        "(পাঠ 01-এ আমরা এটা প্রমাণ করে দেখেছি)।",
+        "(পাঠ ০১-এ আমরা এটা প্রমাণ করে দেখেছি)।",
     },
     "step.note.02.7": {
         "en": "The *forward pass*: the batch flows through the layers and comes out as logits, one row per image and "
@@ -194,7 +244,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.note.02.18": {
         "en": "Line 18 returns both, so the caller can log them, feed a scheduler or decide to stop early.",
-        "bn": "লাইন 18 দুটো মানই ফেরত দেয়, যাতে যে ফাংশনটিকে কল করেছে সে এগুলো লগ করতে পারে, কোনো শিডিউলারকে "
+        "bn": "লাইন 18 দুটো মানই ফেরত দেয়, যাতে ফাংশনটিকে যে কোড কল করেছে, সেটি এগুলো লগ করতে পারে, কোনো শিডিউলারকে "
         "দিতে পারে, কিংবা আর্লি স্টপিংয়ের সিদ্ধান্ত নিতে পারে।",
     },
     "step.note.07.A": {
@@ -234,14 +284,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`clip_grad_norm_(parameters, max_norm)` shrinks the gradients when their global norm is larger than "
         "`max_norm` (section 8).",
         "bn": "`clip_grad_norm_(parameters, max_norm)` গ্রেডিয়েন্টগুলোর সামগ্রিক নর্ম `max_norm`-এর চেয়ে বড় হলে "
-        "সেগুলোকে ছোট করে দেয় (অংশ 8)।",
+        "সেগুলোকে ছোট করে দেয় (অংশ ৮)।",
     },
     "step.note.07.H": {
         "en": "`scaler.step(optimizer)` checks the gradients first. If any is `inf` or `nan` (the scale was too large "
         "and float16 overflowed), it does **not** call `optimizer.step()`: this batch is skipped rather than allowed "
         "to destroy the weights.",
         "bn": "`scaler.step(optimizer)` আগে গ্রেডিয়েন্টগুলো পরীক্ষা করে। কোনোটি `inf` বা `nan` হলে (স্কেল খুব বড় ছিল "
-        "আর float16 ওভারফ্লো করেছে) সে `optimizer.step()` **কল করে না**: ওজনগুলোকে নষ্ট করতে না দিয়ে এই ব্যাচটি বাদ "
+        "আর float16 ওভারফ্লো করেছে) এটি `optimizer.step()` **কল করে না**: ওজনগুলোকে নষ্ট করতে না দিয়ে এই ব্যাচটি বাদ "
         "দেওয়া হয়।",
     },
     "step.note.07.I": {
