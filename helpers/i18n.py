@@ -12,6 +12,7 @@ import importlib
 import os
 import pkgutil
 import re
+import sys
 from collections.abc import Iterator
 
 LANGUAGES = ("en", "bn")
@@ -61,6 +62,7 @@ def get_language() -> str:
 _messages: dict[str, dict[str, str]] = {}
 _KEY = re.compile(r"\w+(\.\w+)+")  # "prefix.name[.more]": what a message key looks like; a plain label does not
 PACKAGE = __name__.rpartition(".")[0]  # "helpers": the package whose modules own the messages
+_walked = {"all": False}
 
 
 def register(table: dict[str, dict[str, str]]) -> None:
@@ -77,8 +79,11 @@ def _modules(*, strict: bool) -> Iterator[str]:
     Not strict: a module whose optional dependency is missing (ipywidgets for a widget) is skipped.
     """
     package = importlib.import_module(PACKAGE)
+    running = getattr(sys.modules.get("__main__"), "__spec__", None)  # `python -m helpers` runs as __main__
     for info in pkgutil.walk_packages(package.__path__, prefix=PACKAGE + ".",
                                       onerror=None if strict else (lambda _name: None)):
+        if running is not None and info.name == running.name:  # imported twice, its table would clash with itself
+            continue
         try:
             importlib.import_module(info.name)
         except ImportError:
@@ -90,10 +95,12 @@ def _modules(*, strict: bool) -> Iterator[str]:
 
 def _lookup(key: str) -> dict[str, str]:
     """The texts of `key`; when its owner is not imported yet, import the package's modules until one registers it."""
-    if key not in _messages and _KEY.fullmatch(key):
+    if key not in _messages and _KEY.fullmatch(key) and not _walked["all"]:
         for _ in _modules(strict=False):
             if key in _messages:
                 break
+        else:
+            _walked["all"] = True  # every module is imported now: a key still missing is no key at all
     return _messages[key]
 
 

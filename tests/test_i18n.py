@@ -88,6 +88,15 @@ def test_an_unknown_key_is_a_key_error_and_not_known():
     assert i18n.known("plot.loss") and i18n.known("doc.none") and i18n.known("ex.right")
 
 
+def test_the_search_never_imports_a_second_copy_of_the_running_command_line():
+    """Under `python -m helpers` the command line is __main__: imported again, its table would clash with itself."""
+    code = ("import importlib.util, sys, types; main = types.ModuleType('__main__'); "
+            "main.__spec__ = importlib.util.find_spec('helpers.__main__'); sys.modules['__main__'] = main; "
+            "import helpers.i18n as i; print(i.known('doc.none'), i.known('no.such_key'), 'helpers.__main__' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["True", "False", "False"], result.stderr
+
+
 def test_set_and_get_language_round_trip():
     assert get_language() == "en"
     set_language("bn")

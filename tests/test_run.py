@@ -16,6 +16,7 @@ from helpers.amp import mixed_precision
 from helpers.checkpoint import load_checkpoint, save_checkpoint
 from helpers.data import TensorLoader
 from helpers.engine import HISTORY_KEYS
+from tests.test_engine import assert_bitwise_equal, weights
 
 CPU = torch.device("cpu")
 
@@ -27,16 +28,6 @@ def quiet(_line: str) -> None:
 def tiny_mlp(dropout: float = 0.0) -> nn.Module:
     torch.manual_seed(0)
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 16), nn.ReLU(), nn.Dropout(dropout), nn.Linear(16, 10))
-
-
-def weights(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def assert_bitwise_equal(a: dict, b: dict) -> None:
-    assert a.keys() == b.keys()
-    for key in a:
-        assert torch.equal(a[key], b[key]), key
 
 
 def make_run(small_digits, *, sampler: bool = False, dropout: float = 0.25, **options) -> Run:
