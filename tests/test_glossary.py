@@ -184,7 +184,8 @@ def test_rule_catches_a_glossed_transliteration():
 # digits for lesson and section numbers and for counts in running prose, never both in one sentence
 # (a lesson or section reference, always Bengali, may stand beside Latin values).
 NUMERALS_RULE = course.lesson_names()  # every lesson
-REFERENCE = re.compile(r"(?<![\u0980-\u09ff])(?:পাঠ|অংশ|পর্ব|পরীক্ষা|অনুশীলনী)\s*[০-৯]+(?:\.[০-৯]+)*(?:\s*(?:,|ও|আর|বা|থেকে|-)\s*[০-৯]+)*")
+REFERENCE = re.compile(r"(?<![\u0980-\u09ff])(?:পাঠ|অংশ|পর্ব|পরীক্ষা|অনুশীলনী)\s*[০-৯]+(?:\.[০-৯]+)*"
+                       r"(?:\s*(?:,|ও|আর|বা|থেকে|-)\s*[০-৯]+)*")
 
 
 def mixed_numerals(text: str) -> list[str]:
