@@ -1,12 +1,18 @@
-"""A Bengali slide deck in a real browser at 1920x1080: reveal.js starts, the Bengali font loads, nothing fails.
+"""Slide decks in a real browser: reveal.js starts, the Bengali font loads, every slide fits the 16:9 frame.
 
-The deck is built into tmp_path with tools.slides.export from the committed notebook and opened from disk, as a
-teacher opens it on a projector without Python. Screenshots go to test-artifacts/ (gitignored). Skipped, with
-the reason, where Debian's chromium or the playwright package is missing.
+The decks are built into tmp_path with tools.slides.export from the committed notebooks and opened from disk, as a
+teacher opens them on a projector without Python, with every request that is not a local file refused (a deck
+must work with no network). Screenshots go to test-artifacts/ (gitignored). Skipped, with the reason, where
+Debian's chromium or the playwright package is missing.
+
+Which decks are checked slide by slide: FIT_DECKS, a representative set (lesson 02 in Bengali: the stepper widget,
+the 18-line loop, code with plots; lesson 08 in English: code cells over 40 lines). Every deck of every lesson:
+COURSE_ALL_DECKS=1 pytest tests/test_slides_browser.py (about 10 s a deck here).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+pytestmark = pytest.mark.slow
 LESSON = "03_validation"  # Bengali prose, a table, code with Bengali comments and a Bengali plot
 FONT = "Noto Sans Bengali"
 REVEAL = "../assets/reveal/dist/reveal.js"  # nbconvert's template loads reveal.js as a require.js module, not a global
@@ -73,3 +80,61 @@ def test_bengali_deck_in_chromium_at_1920x1080(sync_playwright, tmp_path):
     assert moved and moved[0] > 0 and moved[1] > 0, "no slide shows a figure"
     assert errors == [], errors
     assert failed == [], failed
+
+
+FIT_DECKS = [("bn", "02_training_loop"), ("en", "08_checkpoints")]
+if os.environ.get("COURSE_ALL_DECKS"):
+    FIT_DECKS = [(lang, name) for name in course.lesson_names() for lang in course.LANGS]
+# Every slide, as a presenter pages through it: its content's top and bottom inside the frame after the deck's own
+# fitting, and no code line hidden behind a horizontal scroll bar.
+MEASURE = """async () => {
+  const Reveal = require('REVEAL');
+  await document.fonts.ready;
+  const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const rows = [];
+  for (const slide of Reveal.getSlides()) {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v);
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    let top = Infinity, bottom = -Infinity;
+    for (const child of slide.children) {
+      const box = child.getBoundingClientRect();
+      if (child.tagName !== 'ASIDE' && box.height > 0) { top = Math.min(top, box.top); bottom = Math.max(bottom, box.bottom); }
+    }
+    const hidden = [...slide.querySelectorAll('pre')].filter(pre => pre.scrollWidth > pre.clientWidth + 1).length;
+    rows.push({slide: `${h}/${v}`, top: top - frame.top, bottom: bottom - frame.top, height: frame.height,
+               scale: +(slide.dataset.fitScale || 1), hidden, text: slide.innerText.slice(0, 60)});
+  }
+  return rows;
+}""".replace("REVEAL", REVEAL)
+
+
+@pytest.mark.parametrize(("lang", "name"), FIT_DECKS, ids=[f"{lang}-{name}" for lang, name in FIT_DECKS])
+def test_every_slide_fits_a_1280x720_frame_offline(sync_playwright, tmp_path, lang, name):
+    if not course.notebook_path(ROOT, lang, name).exists():
+        pytest.skip(f"{course.notebook_path(ROOT, lang, name)} is not built")
+    deck = slides.export(ROOT, lang, name, out_dir=tmp_path / lang)
+    refused, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": slides.WIDTH, "height": slides.HEIGHT})
+            page.route(lambda url: not url.startswith("file:"), lambda route: (refused.append(route.request.url),
+                                                                                route.abort()))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(deck.as_uri())
+            page.wait_for_function(f"window.require && require.defined('{REVEAL}') && require('{REVEAL}').isReady()",
+                                   timeout=30_000)
+            rows = page.evaluate(MEASURE)
+            smallest = min(rows, key=lambda row: row["scale"])
+            h, v = smallest["slide"].split("/")
+            page.evaluate(f"require('{REVEAL}').slide({h}, {v})")  # a screenshot of the most shrunk slide
+            page.wait_for_timeout(200)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"slides-{lang}-{name}-smallest.png"))
+        finally:
+            browser.close()
+    assert refused == [] and errors == [], (refused, errors)
+    cut = [row for row in rows if row["top"] < -1 or row["bottom"] > row["height"] + 1 or row["hidden"]]
+    assert cut == [], f"{len(cut)} of {len(rows)} slides do not fit the frame: {cut}"
+    assert smallest["scale"] >= slides.MIN_SCALE, smallest

@@ -108,9 +108,10 @@ def setup_code(lang: str, config: dict[str, str]) -> str:
     failed = [line.format(cause="{cause}", **config) for line in text["failed"]]
     literals = [("f" if "{cause}" in line else "") + json.dumps(line + ("\n" if i < len(failed) - 1 else ""),
                                                                  ensure_ascii=False) for i, line in enumerate(failed)]
+    url = f"git+https://github.com/{config['repository']}@{config['branch']}"
     return SETUP_CODE.format(intro="\n".join(f"# {line}" for line in text["intro"]), cause=text["cause"],
-                             colours=text["colours"], plain=text["plain"], failed="\n                          ".join(literals), lang=lang,
-                             package=PACKAGE, url=f"git+https://github.com/{config['repository']}@{config['branch']}")
+                             colours=text["colours"], plain=text["plain"], lang=lang, package=PACKAGE, url=url,
+                             failed=("\n" + " " * 26).join(literals))
 
 
 def generate(root: Path, lang: str, name: str):

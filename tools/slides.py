@@ -172,6 +172,33 @@ def _cell_height(cell) -> float:
     return code + sum(map(_output_height, cell.get("outputs", [])))
 
 
+def _split_long_code(cell) -> list:
+    """A code cell too long to read even shrunk to fit, cut at blank lines into parts that each fit at 3/4 size
+    (the outputs go with the last part); a blank line before unindented code is the preferred cut."""
+    most = int((ROOM / 0.75 - BLOCK) / CODE_LINE)
+    lines = cell.source.splitlines()
+    if cell.cell_type != "code" or len(lines) <= most:
+        return [cell]
+    parts, start = [], 0
+    while len(lines) - start > most:
+        blanks = [i for i in range(start + 1, start + most) if not lines[i].strip()]
+        top = [i for i in blanks if i + 1 < len(lines) and not lines[i + 1].startswith((" ", "\t"))]
+        cut = (top or blanks or [start + most])[-1]
+        parts.append("\n".join(lines[start:cut]).rstrip())
+        start = cut + (not lines[cut].strip())
+    parts.append("\n".join(lines[start:]))
+    pieces = []
+    for i, part in enumerate(parts):
+        piece = copy.deepcopy(cell)
+        piece.source, piece["id"] = part, f"{cell.get('id', 'cell')}-{i}"
+        if i < len(parts) - 1:
+            piece.outputs = []
+        if i:
+            piece.metadata["slideshow"] = {"slide_type": "subslide"}
+        pieces.append(piece)
+    return pieces
+
+
 def _own_slide_for_outputs(cell) -> list:
     """The code cell, and its outputs on a slide of their own when code and outputs together would not fit."""
     if cell.cell_type != "code" or not cell.get("outputs") or _cell_height(cell) <= ROOM:
@@ -205,7 +232,7 @@ def slide_notebook(root: Path, lang: str, name: str):
     deck = copy.deepcopy(executed)
     deck.cells = [part for cell in cells for part in _split_markdown(copy.deepcopy(cell))]
     static_outputs(deck, lang)  # widgets as pictures: nbconvert would fetch their renderer from the internet
-    deck.cells = [part for cell in deck.cells for part in _own_slide_for_outputs(cell)]
+    deck.cells = [part for cell in deck.cells for long in _split_long_code(cell) for part in _own_slide_for_outputs(long)]
     for i, cell in enumerate(deck.cells):
         if "slideshow" not in cell.metadata:  # the Colab badge (cell 0) links to the web: not on a projector
             cell.metadata["slideshow"] = {"slide_type": "skip" if i == 0 else _slide_type(cell)}
