@@ -226,3 +226,68 @@ def test_lesson_code_lines_fit_on_a_projector():
                 elif block is not None:
                     block.append(line)
     assert not too_long, f"code lines longer than {CODE_WIDTH} characters:\n" + "\n".join(too_long)
+
+
+def tools_imports() -> dict[str, set[str]]:
+    """Which tools modules each module of tools/ imports, lazy imports inside functions included."""
+    import ast
+
+    graph = {}
+    for path in sorted((ROOT / "tools").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = ".".join(parts[:-1])
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = (package.rsplit(".", node.level - 1)[0] if node.level > 1 else package) if node.level else ""
+                name = ".".join(filter(None, [base, node.module or ""]))
+                found |= {name} | {f"{name}.{alias.name}" for alias in node.names}
+        graph[module] = found
+    return {module: {m for m in found if m in graph and m != module} for module, found in graph.items()}
+
+
+def test_tools_have_no_import_cycle():
+    """course -> slides/site -> lessons, never back (issue 20): lazy imports count too."""
+    graph = tools_imports()
+    assert "tools.lessons" in graph and graph["tools.lessons"] == set()
+
+    def cycle_from(start: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
+        for nxt in sorted(graph[start]):
+            if nxt in path:
+                return path[path.index(nxt):] + (nxt,)
+            found = cycle_from(nxt, path + (nxt,))
+            if found:
+                return found
+        return None
+
+    cycles = [c for c in (cycle_from(m, (m,)) for m in graph) if c]
+    assert cycles == [], " -> ".join(cycles[0])
+    assert not any("tools.course" in graph[m] for m in graph if m != "tools.course")
+
+
+def test_site_command_hands_its_arguments_to_tools_site(monkeypatch):
+    import types
+
+    seen = []
+    fake = types.ModuleType("tools.site")
+    fake.main = lambda argv: seen.append(argv) or 0
+    monkeypatch.setitem(__import__("sys").modules, "tools.site", fake)
+    assert course.main(["site", "--out", "x", "--lang", "bn"]) == 0
+    assert seen == [["--out", "x", "--lang", "bn"]]
+
+
+def test_setup_cells_are_refreshed_without_running_anything(mini):
+    path = course.notebook_path(mini, "bn", "99_demo")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].source = "# an older set-up cell"
+    nb.cells[-1].outputs = [nbformat.v4.new_output("stream", text="kept\n")]
+    nbformat.write(nb, path)
+    assert any("is stale" in p for p in course.check(mini))
+    assert course.refresh_setup_cells(mini) == [path]
+    again = nbformat.read(path, as_version=4)
+    assert again.cells[1].source == course.setup_code("bn", course.course_config(mini))
+    assert again.cells[-1].outputs[0]["text"] == "kept\n"  # nothing else touched, nothing executed
+    assert course.check(mini) == [] and course.refresh_setup_cells(mini) == []
