@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_glossary import REFERENCE, prose, table
+from tests.test_glossary import REFERENCE, bengali_lesson, prose, table
 from tools import course
 
 BENGALI = re.compile("[\u0980-\u09ff]")
@@ -38,7 +38,7 @@ def forbidden(where: str = "সব") -> list[tuple[re.Pattern, str, str]]:
 
 
 def lesson_path(name: str) -> Path:
-    return course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
+    return bengali_lesson(name)
 
 
 def code_blocks(text: str) -> list[str]:

@@ -83,6 +83,14 @@ def transliterations() -> list[tuple[list[str], list[str]]]:
     return terms
 
 
+def bengali_lesson(name: str) -> Path:
+    """lessons_bn/NAME.md; the test is skipped while the twin is not written yet (`tools.course check` fails then)."""
+    path = course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
+    if not path.exists():
+        pytest.skip(f"{name} has no Bengali twin yet")
+    return path
+
+
 def prose(path: Path) -> str:
     """The Markdown text of a lesson without front matter, code blocks, inline code and link targets."""
     text = path.read_text(encoding="utf-8")
@@ -129,8 +137,7 @@ def test_glossary_parses():
 
 @pytest.mark.parametrize("name", course.lesson_names(), ids=str)
 def test_bengali_lesson_introduces_terms_in_bengali(name):
-    path = course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
-    assert first_use_problems(prose(path)) == []
+    assert first_use_problems(prose(bengali_lesson(name))) == []
 
 
 def test_rule_catches_a_bare_english_term():
@@ -165,8 +172,7 @@ def test_glossary_marks_transliterations():
 
 @pytest.mark.parametrize("name", course.lesson_names(), ids=str)
 def test_bengali_lesson_does_not_gloss_transliterations(name):
-    path = course.lesson_dir(course.ROOT, "bn") / f"{name}.md"
-    assert transliteration_glosses(prose(path)) == []
+    assert transliteration_glosses(prose(bengali_lesson(name))) == []
 
 
 def test_rule_catches_a_glossed_transliteration():
@@ -199,7 +205,7 @@ def mixed_numerals(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name", NUMERALS_RULE, ids=str)
 def test_bengali_lesson_keeps_one_script_per_sentence(name):
-    assert mixed_numerals(prose(course.lesson_dir(course.ROOT, "bn") / f"{name}.md")) == []
+    assert mixed_numerals(prose(bengali_lesson(name))) == []
 
 
 def test_numerals_rule_catches_a_mixed_sentence():
