@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import gc
 import html
@@ -406,3 +407,219 @@ def test_the_widget_driven_by_its_buttons(data, lang):
     assert all(torch.equal(a, b) for a, b in zip(start.values(), stepper.model.state_dict().values()))
     view.buttons["restart"].click()
     assert stepper.skip == (6,) and helpers.t("step.ui.restarted", lang, lines="6") in view.panel.value
+
+
+# ---- the package's shape (issue 20) -------------------------------------------------------------------
+
+PACKAGE = ROOT / "helpers" / "stepper"
+VIEWS = {"panels", "widget", "picture"}
+
+
+def stepper_imports() -> dict[str, set[str]]:
+    """Module -> the modules of helpers/stepper it imports, lazy imports inside functions included."""
+    graph = {}
+    for path in PACKAGE.glob("*.py"):
+        name = "__init__" if path.stem == "__init__" else path.stem
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers.stepper"):
+                found.add(node.module.split(".")[2] if node.module.count(".") >= 2 else "__init__")
+        graph[name] = found
+    return graph
+
+
+def test_the_views_import_the_controller_never_the_reverse_and_nothing_imports_in_a_circle():
+    graph = stepper_imports()
+    assert {"controller", "widget", "panels", "picture", "messages", "tracer", "record"} <= set(graph)
+    for module, imported in graph.items():
+        if module not in VIEWS | {"__init__"}:
+            assert not imported & (VIEWS | {"__init__"}), (module, imported)  # the model never reaches a view
+    assert "controller" in graph["widget"] and "controller" in graph["panels"] and "controller" in graph["picture"]
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        for other in graph.get(module, ()):
+            assert other not in path, f"import cycle: {' -> '.join(path + (other,))}"
+            visit(other, path + (other,))
+
+    for module in graph:
+        visit(module, (module,))
+
+
+def test_no_class_of_the_stepper_is_over_250_lines():
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                assert node.end_lineno - node.lineno + 1 <= 250, (path.name, node.name)
+
+
+def test_helpers_stepper_is_the_package_face_with_show_and_plot():
+    from helpers.stepper.controller import Controller
+
+    assert helpers.Stepper is Stepper and issubclass(Stepper, Controller)
+    assert callable(Stepper.show) and callable(Stepper.plot)
+    assert not hasattr(Controller, "show") and not hasattr(Controller, "plot")
+
+
+# ---- issue 24: what the widget says, and when ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+@pytest.mark.parametrize("how", ["run to end", "every line"])
+def test_after_the_epoch_the_panel_says_it_is_over_and_to_restart(data, lang, how):
+    from helpers.stepper.panels import panel_html
+
+    stepper = stepper_for(data, lang=lang)
+    if how == "run to end":
+        stepper.finish()
+    else:
+        while not stepper.done:
+            stepper.step()
+    panel = html.unescape(panel_html(stepper))
+    loss, acc = stepper.result
+    assert helpers.t("step.ui.done", lang, loss=loss, acc=acc) in panel
+    assert "None" not in panel.split(helpers.t("step.ui.per_batch", lang, batches=4))[0]  # no "Line None runs next"
+    assert helpers.t("step.ui.ready", lang, line=1).split("1")[0] not in panel
+    assert helpers.t("step.ui.restart", lang) in panel  # the button to press, by its label
+
+
+def test_a_loop_that_returns_something_else_is_over_too(data):
+    from helpers.stepper.panels import panel_html
+
+    stepper = stepper_for(data, loop=my_loop)
+    stepper.finish()
+    assert html.unescape(panel_html(stepper)).count(helpers.t("step.ui.over", "en", result="100")) == 1
+
+
+def test_a_view_follows_steps_made_from_code_and_the_arrow_marks_what_runs_next(data):
+    pytest.importorskip("ipywidgets")
+    from helpers.stepper.widget import StepperView
+
+    stepper = stepper_for(data)
+    view = StepperView(stepper)
+    view.buttons["next_batch"].click()
+    stepper.step_to(6)  # later cells drive the stepper from code, as lesson 02 does after Run All
+    stepper.step_to(10)
+    rows = [html.unescape(row) for row in re.findall(r"<div style=\"[^\"]*white-space:pre\">(.*?)</div>", view.code.value)]
+    assert [row for row in rows if row.startswith("\u25b6")] == [r for r in rows if "# 11" in r]  # the arrow: line 11
+    assert "background:#fff3a0" in view.code.value.split("# 10")[0].rsplit("<div", 1)[1]  # line 10 in yellow
+    assert helpers.t("step.ui.ran", "en", line=10) in view.panel.value
+    view.buttons["next_line"].click()
+    assert stepper.last.line == 11 and stepper.last.batch == 1  # the click ran the line the arrow showed
+    stepper.restart(skip=(6,))  # from code: the boxes follow, and ticking them does not restart again
+    assert view.skips[6].value and stepper.records == [] and "line-through" in view.code.value
+    stepper.finish()
+    assert view.buttons["next_line"].disabled and not view.buttons["restart"].disabled
+    assert "background:#fff3a0" not in view.code.value  # the rest ran at full speed: no line "just ran"
+
+
+# ---- issue 24: what a skipped line broke, batch by batch ----------------------------------------------
+
+
+def test_the_numbers_per_batch_equal_the_plain_loops(data):
+    stepper = stepper_for(data, skip=(6,), optimizer="sgd")
+    stepper.step_to(9)
+    stepper.finish()  # part stepped, the rest at full speed: every batch is seen either way
+    model, opt, loader = setup(data, optimizer="sgd")
+    expected = []
+    for images, labels in loader:  # lesson 02's loop without line 6, measuring what BatchLog measures
+        before = [p.detach().clone() for p in model.parameters()]
+        model.train()
+        loss = nn.CrossEntropyLoss()(model(images), labels)
+        loss.backward()
+        opt.step()
+        grads = torch.stack([torch.linalg.vector_norm(p.grad) for p in model.parameters()])
+        moved = torch.stack([torch.linalg.vector_norm(p.detach() - b) for p, b in zip(model.parameters(), before)])
+        expected.append((loss.item(), torch.linalg.vector_norm(grads).item(), torch.linalg.vector_norm(moved).item()))
+    found = [(b.loss, b.grad_norm, b.moved) for b in stepper.batches]
+    assert [b.batch for b in stepper.batches] == [0, 1, 2, 3]
+    assert found == [pytest.approx(row, rel=1e-6) for row in expected]
+    assert same_weights(stepper.model, model)
+
+
+def test_what_a_skipped_line_broke_is_found_in_the_batches(data):
+    from helpers.stepper import findings
+
+    found = {}
+    for skip in ((), (6,), (9,), (10,)):
+        stepper = stepper_for(data, skip=skip, optimizer="sgd")
+        stepper.finish()
+        found[skip] = [key for key, _ in findings(stepper.batches)]
+    assert found == {(): [], (6,): ["step.find.piling"], (9,): ["step.find.no_grads", "step.find.frozen"],
+                     (10,): ["step.find.frozen"]}
+
+
+@pytest.mark.parametrize("lang", ["en", "bn"])
+def test_the_panel_shows_what_broke_and_compares_with_the_whole_loop(data, lang):
+    from helpers.stepper.panels import panel_html
+
+    stepper = stepper_for(data, skip=(6,), optimizer="sgd", lang=lang)
+    stepper.finish()
+    panel = html.unescape(panel_html(stepper))
+    norms = [b.grad_norm for b in stepper.batches]
+    assert helpers.t("step.find.piling", lang, first=norms[0], last=norms[-1], batches=4) in panel
+    assert helpers.t("step.ui.without", lang, lines="6") in panel
+    assert helpers.t("step.ui.compare_hint", lang) in panel  # no whole run yet to compare with
+    assert panel.count('class="step-column"') == 3 * 4  # three small charts, a column per batch
+    stepper.restart(skip=())
+    whole = stepper.finish()
+    stepper.restart(skip=(6,))
+    stepper.finish()
+    panel = html.unescape(panel_html(stepper))
+    assert helpers.t("step.ui.compare", lang, loss=whole[0], acc=whole[1]) in panel
+
+
+# ---- issue 24: the picture's text on a slide and in a notebook ----------------------------------------
+
+NOTEBOOK_PX, SLIDE_PX = 900, (1920, 900)  # a notebook's column; a slide's largest image at 1080p (600 x 1.5 high)
+
+
+@pytest.mark.parametrize("state", ["after line 10", "epoch over"])
+def test_the_pictures_text_is_legible_on_a_slide_and_in_a_notebook(data, state):
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stepper = stepper_for(data, lang="bn")
+    stepper.next_batch()
+    stepper.step_to(10)
+    if state == "epoch over":
+        stepper.finish()
+    fig = stepper.plot()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight")  # what the inline backend does
+    width, height = (int.from_bytes(buffer.getvalue()[at:at + 4], "big") for at in (16, 20))
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min(t.get_window_extent(renderer).height for t in texts)  # PNG pixels
+    plt.close(fig)
+    on_slide = smallest * min(SLIDE_PX[0] / width, SLIDE_PX[1] / height)
+    in_notebook = smallest * NOTEBOOK_PX / width
+    assert on_slide >= 16 and in_notebook >= 11, (on_slide, in_notebook, width, height)
+
+
+# ---- Bengali labels (bengali-2.md, section 6) --------------------------------------------------------
+
+BUTTONS = ("step.ui.next_line", "step.ui.next_batch", "step.ui.run_to_end", "step.ui.restart")
+
+
+def test_bengali_buttons_share_one_form_and_restart_is_not_the_playgrounds_resume():
+    labels = [MESSAGES[key]["bn"] for key in BUTTONS]
+    assert all(label.endswith("চালাও") for label in labels), labels  # all imperatives, one verb
+    assert helpers.t("step.ui.restart", "bn") != helpers.t("pg.resume", "bn")
+    assert "আবার শুরু" not in " ".join(texts["bn"] for texts in MESSAGES.values())
+
+
+def test_bengali_messages_quote_button_names_one_way():
+    labels = [MESSAGES[key]["bn"] for key in BUTTONS]
+    for key, texts in MESSAGES.items():
+        if key in BUTTONS:
+            continue
+        text = texts["bn"]
+        assert "'" not in text.replace("{line!r}", "").replace("{value!r}", ""), key
+        for label in labels:
+            assert text.count(label) == text.count(f"«{label}»"), (key, label)

@@ -195,3 +195,36 @@ def test_kernel_next_line_skip_restart_and_run_to_end(kernel, lang):
     for name in ("next_line", "next_batch", "run_to_end"):
         assert kernel.state[ids[name]]["disabled"] is True, name  # the epoch is over
     assert kernel.state[ids["restart"]].get("disabled") is False
+
+
+def arrow_row(code_html: str) -> str:
+    """The code row the arrow marks (the line the next click runs), as plain text."""
+    rows = re.findall(r'<div style="[^"]*white-space:pre">(.*?)</div>', code_html)
+    marked = [html.unescape(row).replace("\xa0", " ") for row in rows if row.startswith("&#9654;")]
+    assert len(marked) == 1, marked
+    return marked[0][1:].strip()
+
+
+def test_kernel_steps_from_later_cells_redraw_the_widget_and_the_end_says_what_to_press(kernel):
+    """After Run All, lesson 02's later cells have stepped the stepper from code: the widget must show it."""
+    ids = kernel.run(SHOW.format(lang="bn"), ids="ids")["ids"]
+    kernel.run("records = stepper.next_batch()")  # the lesson's next cells, with no view.refresh()
+    kernel.run("after_6 = stepper.step_to(6)\nafter_10 = stepper.step_to(10)")
+    assert highlighted(kernel.value(ids["code"])) == ["optimizer.step()                             # 10"]
+    assert arrow_row(kernel.value(ids["code"])) == "running_loss += loss.item()                  # 11"
+    assert t("step.ui.ran", "bn", line=10) in html.unescape(kernel.value(ids["panel"]))
+    kernel.click(ids["next_line"])  # the first click runs the line the arrow showed
+    assert highlighted(kernel.value(ids["code"])) == ["running_loss += loss.item()                  # 11"]
+    facts = kernel.run("", facts="dict(line=stepper.last.line, batch=stepper.last.batch)")["facts"]
+    assert facts == {"line": 11, "batch": 1}
+
+    kernel.tick(ids["skip6"], True)
+    kernel.click(ids["run_to_end"])
+    panel = html.unescape(kernel.value(ids["panel"]))
+    facts = kernel.run("", facts="dict(result=stepper.result, first=stepper.batches[0].grad_norm, "
+                                 "last=stepper.batches[-1].grad_norm)")["facts"]
+    loss, acc = facts["result"]
+    assert t("step.ui.done", "bn", loss=loss, acc=acc) in panel and "None" not in panel
+    assert t("step.find.piling", "bn", first=facts["first"], last=facts["last"], batches=4) in panel  # what broke
+    assert not highlighted(kernel.value(ids["code"]))
+    assert kernel.state[ids["next_line"]]["disabled"] is True and kernel.state[ids["restart"]].get("disabled") is False

@@ -92,8 +92,8 @@ def findings(stats: list[BatchStats]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def piling_up(norms: list[float | None]) -> bool:
-    """Whether a gradient norm grows batch after batch: at least 4 batches, rising in 9 steps of 10, ending 2x higher."""
+    """Whether a gradient norm grows batch after batch: at least 4 batches, rising in 9 steps of 10, ending 1.5x higher."""
     if len(norms) < 4 or any(n is None for n in norms):
         return False
     rises = sum(b > a for a, b in zip(norms, norms[1:]))
-    return rises >= 0.9 * (len(norms) - 1) and norms[-1] >= 2 * norms[0]
+    return rises >= 0.9 * (len(norms) - 1) and norms[-1] >= 1.5 * norms[0]

@@ -103,6 +103,11 @@ class Controller:
         return self.records[-1] if self.records else None
 
     @property
+    def just_ran(self) -> StepRecord | None:
+        """The record of the line that ran last, unless the rest of the epoch ran after it at full speed."""
+        return None if self._ran_free else self.last
+
+    @property
     def batches(self) -> list[BatchStats]:
         """What every batch that has ended did: loss, gradient norm, how far the weights moved (lesson 02)."""
         return self._batch_log.stats()
@@ -178,6 +183,7 @@ class Controller:
         self._check_running()
         self._ensure_started()
         kind, _, payload = self._resume("free")
+        self._ran_free = True
         self._apply(kind, None, payload)
         if kind == "error":
             raise payload
@@ -205,7 +211,7 @@ class Controller:
         self.done, self.result, self.error = False, None, None
         self._next: int | None = None
         self._locals: dict[str, Any] = {}
-        self._printed = ""
+        self._printed, self._ran_free = "", False
         self._recorder = Recorder(self.model, self.optimizer, self.loop_args)
         self._batch_log = BatchLog(self.model)
 

@@ -138,9 +138,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "step.ui.restarted": {
         "en": "Started again from the same weights, without line(s): {lines}.",
-        "bn": "একই ওজন থেকে আবার শুরু হলো, এই লাইন(গুলো) ছাড়া: {lines}।",
+        "bn": "একই ওজন থেকে নতুন করে শুরু হলো, এই লাইন(গুলো) ছাড়া: {lines}।",
     },
-    "step.ui.restarted_all": {"en": "Started again from the same weights.", "bn": "একই ওজন থেকে আবার শুরু হলো।"},
+    "step.ui.restarted_all": {"en": "Started again from the same weights.", "bn": "একই ওজন থেকে নতুন করে শুরু হলো।"},
     "step.ui.error": {"en": "The loop raised {error}", "bn": "লুপটি এরর দেখিয়েছে: {error}"},
     "step.ui.grads": {"en": "gradient norm per layer", "bn": "প্রতিটি স্তরের গ্রেডিয়েন্ট নর্ম"},
     "step.ui.moved": {"en": "weight change per layer", "bn": "প্রতিটি স্তরের ওজনের বদল"},

@@ -25,7 +25,7 @@ MAX_COLUMNS = 150  # a long epoch's batches are averaged in groups, so the chart
 
 def code_html(stepper: Controller) -> str:
     """The loop's source, the line that just ran in yellow, the next one marked with an arrow, skipped lines struck."""
-    source, last = stepper.source, stepper.last
+    source, last = stepper.source, stepper.just_ran
     ran = source.line_of(last.line) if last is not None else None
     upcoming = source.line_of(stepper.next_line) if stepper.next_line is not None else None
     rows = []

@@ -13,9 +13,9 @@ from ..i18n import t
 from .controller import Controller
 from .record import per_layer
 
-CODE_PT, LABEL_PT, TITLE_PT = 11, 11, 13
-LINE_PITCH = 1.5  # code lines apart, in font sizes
-BARS_WIDTH_IN = 4.4  # the right column: per-layer (or, at the end, per-batch) panels
+CODE_PT, LABEL_PT, TITLE_PT = 12, 12, 13
+LINE_PITCH = 1.45  # code lines apart, in font sizes
+BARS_WIDTH_IN = 3.5  # the right column: per-layer (or, at the end, per-batch) panels
 
 
 def draw_state(stepper: Controller, *, lang: str) -> Any:
@@ -26,7 +26,7 @@ def draw_state(stepper: Controller, *, lang: str) -> Any:
 
     lang = plot_language(lang)
     source, record = stepper.source, stepper.last
-    code_in = (max(len(line) for line in source.lines) + 3) * 0.6 * CODE_PT / 72  # monospace: 0.6 em a character
+    code_in = (max(len(line) for line in source.lines) + 2) * 0.6 * CODE_PT / 72  # monospace: 0.6 em a character
     height_in = len(source.lines) * LINE_PITCH * CODE_PT / 72 + 0.8
     fig = plt.figure(figsize=(code_in + BARS_WIDTH_IN, height_in))
     grid = fig.add_gridspec(2, 2, width_ratios=[code_in, BARS_WIDTH_IN])
@@ -52,7 +52,7 @@ def draw_state(stepper: Controller, *, lang: str) -> Any:
 
 def _draw_code(ax, stepper: Controller) -> None:
     """The loop's lines top to bottom; the one that ran on yellow, '>' before the next, skipped ones grey."""
-    source, last = stepper.source, stepper.last
+    source, last = stepper.source, stepper.just_ran
     ran = source.line_of(last.line) if last is not None else None
     upcoming = source.line_of(stepper.next_line) if stepper.next_line is not None else None
     n = len(source.lines)

@@ -56,6 +56,8 @@ class StepperView:
             main,
         ])
         self.widget.add_class("step-stepper")
+        for part, name in ((self.code, "step-code"), (self.panel, "step-panel"), (self.widget.children[1], "step-buttons")):
+            part.add_class(name)  # for the browser test's measurements
         stepper.subscribe(self._stepper_changed)
         self.refresh()
 
