@@ -94,7 +94,8 @@ def widget_state() -> dict:
     model = {"model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0"}
     return {"state": {
         "box": {**model, "model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_html", "IPY_MODEL_row"]}},
-        "html": {**model, "model_name": "HTMLModel", "state": {"value": "<b>Stepper</b>"}},
+        "html": {**model, "model_name": "HTMLModel", "state": {"value": "<b>Stepper</b>", "layout": "IPY_MODEL_log"}},
+        "log": {**model, "model_name": "LayoutModel", "state": {"height": "112px", "overflow": "auto", "width": None}},
         "row": {**model, "model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_go", "IPY_MODEL_tick"]}},
         "go": {**model, "model_name": "ButtonModel", "state": {"description": "Next line", "button_style": "info"}},
         "tick": {**model, "model_name": "CheckboxModel", "state": {"description": "6", "value": True}},
@@ -111,6 +112,7 @@ def test_widgets_become_static_pictures_or_a_note(lang):
     assert list(drawn) == ["text/html"] and list(missing) == ["text/html"]
     assert "<b>Stepper</b>" in drawn["text/html"] and "Next line</button>" in drawn["text/html"]
     assert 'type="checkbox" disabled checked> 6' in drawn["text/html"]
+    assert '<div style="height:112px;overflow:auto"><b>Stepper</b>' in drawn["text/html"]  # a log keeps its height
     assert static_widgets.NO_STATE[lang] in missing["text/html"]  # saved without its state (JupyterLab's autosave)
     assert "VBox(" not in drawn["text/html"] + missing["text/html"]
 

@@ -31,12 +31,13 @@ CSS = """<style>
 .sw-note { font-style: italic; color: #555; }
 </style>"""
 LAYOUT_KEYS = ("width", "height", "max_width", "max_height", "min_width", "flex", "display", "flex_flow",
-               "justify_content", "align_items", "margin", "padding", "border", "overflow")
+               "justify_content", "align_items", "margin", "padding", "border", "border_top", "border_right",
+               "border_bottom", "border_left", "overflow")
 
 
-def _layout_css(model_id: str | None, state: dict) -> str:
-    """The CSS of a widget's LayoutModel (only the properties that change how a picture looks)."""
-    values = state.get(_ref(model_id) or "", {}).get("state", {})
+def _layout_css(reference: str | None, state: dict) -> str:
+    """The CSS of a widget's LayoutModel ("IPY_MODEL_<id>"): the properties that change how a picture looks."""
+    values = state.get(_ref(reference) or "", {}).get("state", {})
     return ";".join(f"{key.replace('_', '-')}:{values[key]}" for key in LAYOUT_KEYS if values.get(key))
 
 
@@ -111,7 +112,7 @@ def render(model_id: str, state: dict) -> str:
     values = model.get("state", {})
     name = model.get("model_name", "").removesuffix("Model")
     label = str(values.get("description", ""))
-    style = _layout_css(_ref(values.get("layout")), state)
+    style = _layout_css(values.get("layout"), state)
     if name in ("VBox", "HBox", "Box", "GridBox", "Accordion", "Tab"):
         children = "".join(render(_ref(child) or "", state) for child in values.get("children", []))
         inner = "sw-hbox" if name == "HBox" else "sw-vbox"
