@@ -107,7 +107,7 @@ def test_teacher_pages_publish_every_exercise_the_lessons_check(built):
 
 
 def test_speaker_notes_stay_out_of_the_lesson_pages(built):
-    from tools.slides import NOTES_MARKER
+    from tools.lessons import NOTES_MARKER
 
     for page in (built / "en").glob("[0-9][0-9]_*.html"):
         assert NOTES_MARKER not in page.read_text(encoding="utf-8")

@@ -270,7 +270,10 @@ def print_pdfs(folder: Path, names: list[str]) -> None:
         page = browser.new_page()
         for name in names:
             page.goto((folder / f"{name}.html").as_uri(), wait_until="load")
-            page.evaluate("document.fonts.ready")
+            page.evaluate("""Promise.all([document.fonts.ready, ...[...document.images].map(img => {
+                img.loading = "eager";  // a lazy picture below the fold would print as a gap
+                return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
+            })])""")
             page.pdf(path=str(folder / "pdf" / f"{name}.pdf"), format="A4", print_background=True)
         browser.close()
 

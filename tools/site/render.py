@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import SETUP_TAG
+from tools.lessons import SETUP_TAG
+from tools.static_widgets import static_outputs
+
 from .strings import ui
 
 HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">(?:¶|&#182;)</a></h\1>', re.S)
 CELL_START = re.compile(r'id="cell-id=[^"]*?-(\d+)"')
 BADGE = re.compile(r"\]\((https://colab\.research\.google\.com/[^)\s]+)\)")
-WIDGET = "application/vnd.jupyter.widget-view+json"
 TAGS = re.compile(r"<[^>]+>")
 
 
@@ -91,7 +92,8 @@ def markdown_fragment(text: str, *, twin: str, lang: str) -> Fragment:
 
 
 def _prepare(nb, lang: str) -> tuple[object, str, str]:
-    """The notebook without its badge and setup cells (shown by the page itself) and without live widgets."""
+    """The notebook without its badge and setup cells (the page shows them itself), its widgets drawn as static HTML
+    (as the slides draw them: a live widget would load its renderer from a CDN, and nothing could drive it)."""
     nb = copy.deepcopy(nb)
     colab, setup = "", ""
     if nb.cells and nb.cells[0].cell_type == "markdown" and BADGE.search(nb.cells[0].source):
@@ -101,13 +103,10 @@ def _prepare(nb, lang: str) -> tuple[object, str, str]:
         if SETUP_TAG in cell.get("metadata", {}).get("tags", []):
             setup = cell.source
             nb.cells.remove(cell)
-    nb.metadata.pop("widgets", None)  # its renderer would load from a CDN; a static page cannot drive widgets anyway
+    static_outputs(nb, lang)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.metadata["alt"] = ui("site.plot_alt", lang)  # nbconvert's template writes it on the cell's plots
-        for output in cell.get("outputs", []):
-            if WIDGET in output.get("data", {}):
-                output["data"] = {"text/html": f'<p class="widget-note">{ui("site.widget", lang)}</p>'}
     return nb, colab, setup
 
 

@@ -32,10 +32,6 @@ UI: dict[str, dict[str, str]] = {
         "bn": "নোটবুকের সেটআপ সেল (Colab-এ helpers ইনস্টল করে; অন্য জায়গায় কিছুই করে না)",
     },
     "site.plot_alt": {"en": "The plot this code draws", "bn": "এই কোড যে লেখচিত্র আঁকে"},
-    "site.widget": {
-        "en": "An interactive widget shows here when the notebook runs in Jupyter or Colab.",
-        "bn": "নোটবুকটি Jupyter বা Colab-এ চালালে এখানে একটি ইন্টারঅ্যাকটিভ উইজেট দেখা যায়।",
-    },
     "site.source": {"en": "Source on GitHub", "bn": "GitHub-এ সোর্স"},
     "site.footer": {
         "en": "Built from the executed notebooks; works offline. The course's code and text: MIT licence; "
