@@ -2,7 +2,8 @@
 
 The test opens a small notebook that shows the stepper on lesson 02's model and data, presses "পরের লাইন"
 (Next line) up to line 9 and checks what a learner sees: line 9 highlighted, one gradient bar per layer, the
-code at 16 px or more, nothing cut off on a laptop (1366x768) or a 1080p projector. Screenshots go to
+code at 16 px or more, nothing cut off on a laptop (1366x768) or a 1080p projector, and the explanation beside
+the code on the projector and right under the buttons on the laptop. Screenshots go to
 test-artifacts/ (gitignored); the test never writes a tracked file.
 
 The README's picture is made on purpose, not by the test:
@@ -35,10 +36,12 @@ optimizer = optim.Adam(model.parameters(), lr=1e-3)
 stepper = helpers.Stepper(model, "cpu", train_loader, optimizer, nn.CrossEntropyLoss(), log_interval=5)
 view = stepper.show()"""
 
-NEXT_LINE = "পরের লাইন"  # step.ui.next_line, bn
+NEXT_LINE = "পরের লাইন চালাও"  # step.ui.next_line, bn
 
 FACTS = """() => {
     const root = document.querySelector('.step-stepper');
+    const box = (name) => { const r = root.querySelector(name).getBoundingClientRect();
+                            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
     const notebook = document.querySelector('.jp-NotebookPanel-notebook').getBoundingClientRect();
     const rows = [...root.querySelectorAll('div[style*="white-space:pre"]')];
     const yellow = rows.filter(r => r.getAttribute('style').includes('#fff3a0'));
@@ -55,6 +58,8 @@ FACTS = """() => {
         barLabels: bars.map(b => b.closest('tr').querySelector('code').textContent),
         right: Math.max(...boxes.map(r => r.right)), notebookRight: notebook.right, clipped: clipped,
         width: root.getBoundingClientRect().width, height: root.getBoundingClientRect().height,
+        buttons: box('.step-buttons'), code: box('.step-code'), panel: box('.step-panel'),
+        viewport: window.innerHeight,
     };
 }"""
 
@@ -125,6 +130,8 @@ def test_bengali_stepper_in_jupyterlab(lab):
             assert max(facts["bars"]) >= 200, facts
             assert facts["codeFont"] >= 16, facts  # legible when projected
             assert not facts["clipped"] and facts["right"] <= facts["notebookRight"] + 1, facts
+            code, panel = facts["code"], facts["panel"]  # a projector: the explanation beside the code, tops aligned
+            assert panel["left"] >= code["right"] - 1 and abs(panel["top"] - code["top"]) <= 2, facts
 
             # A student's laptop: 1366x768. Nothing of the stepper may be cut off or need a sideways scroll.
             page.set_viewport_size({"width": 1366, "height": 768})
@@ -134,10 +141,11 @@ def test_bengali_stepper_in_jupyterlab(lab):
             assert not laptop["clipped"] and laptop["right"] <= laptop["notebookRight"] + 1, laptop
             assert laptop["codeFont"] >= 16 and len(laptop["bars"]) == len(facts["bars"]), laptop
             assert laptop["buttonFont"] >= 15 and facts["buttonFont"] >= 15, laptop
-            panel = page.locator(".step-stepper td > div").first  # no room beside the code: the panel is under it
-            panel.scroll_into_view_if_needed()
-            time.sleep(0.5)
-            page.screenshot(path=str(ARTIFACTS / "stepper-3-laptop-panel.png"))
+            # The explanation right under the buttons (only the skip boxes between), beside the code or above it:
+            # read without scrolling away from the buttons (newcomer-2.md found it 550 px below them).
+            buttons, panel = laptop["buttons"], laptop["panel"]
+            assert 0 <= panel["top"] - buttons["bottom"] <= 120, laptop
+            assert panel["top"] < laptop["viewport"] - 200, laptop  # its start is on the screen with the buttons
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "stepper-failure.png"), full_page=True)
             raise
