@@ -2,9 +2,10 @@
 
 `Dynamics` keeps a `Health` (helpers/health.py) that records a few steps only, `SAMPLED` at the start and then
 the doctor's own sampled steps, and judges each recorded step against `THRESHOLDS`. The thresholds come from
-measurements, not guesses: `python bench/health_thresholds.py` prints the signals of every healthy run of the
-course (the lessons' `fit` calls, the playground's defaults) and of issue 21's broken runs, and each line below
-sits between the two groups with a margin of at least one decade on both sides (the numbers are in the comments).
+measurements, not guesses: `python bench/health_thresholds.py` prints what each rule sees, on these very steps,
+in every healthy run of the course (the lessons' `fit` calls, the playground's defaults, lesson 09's MLP, the
+benchmark's MLP) and in issue 21's broken runs; each line sits between the two groups (the numbers are in the
+comments below; the closest margin is the too-large rule's, 0.4 of a decade on either side).
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from .i18n import register
 LESSON = "12_reading_a_run"
 SAMPLED = (0, 3, 6, 9)  # the start: Adam's first step shows a too-large rate plainly; 4 samples judge a too-small one
 THRESHOLDS = {
-    # A step moving a layer's weights by more than 1.5 times their spread. Healthy runs: at most 0.63 (10^-0.2, lesson
-    # 08's Adam 1e-2, first step); Adam 0.1: 6.3 (10^0.8).
+    # A step moving a layer's weights by more than 1.5 times their spread. Healthy runs: at most 0.59 (lesson 08's
+    # Adam 1e-2, its first step); Adam 0.1: 5.9. (Adam 2e-2 gives 1.2 and kills its units: dead_units finds it.)
     "too_large": 1.5,
-    # Over the first samples no layer moves by more than 1e-5 of its spread. Healthy: at least 10^-3.9 (SGD 1e-3,
-    # the playground's rate with plain SGD); SGD 1e-6: 10^-6.7.
+    # Over the first samples no layer moves by more than 1e-5 of its spread. Healthy: at least 1.9e-4 (SGD 1e-3,
+    # the playground's rate with plain SGD); SGD 1e-6: 1.9e-7.
     "too_small": 1e-5,
     # Share of a ReLU's units that are 0 for every sample of a batch, on two samples in a row. Healthy: at most
     # 0.78 (lesson 08's overfitting run); Adam 0.1: 1.00 from its 6th step on.
     "dead": 0.95,
-    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 10^-1.5;
-    # a 10-layer sigmoid MLP: 10^-7.9.
+    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.069;
+    # a 10-layer sigmoid MLP: 2e-8.
     "vanishing": 1e-4,
 }
 CODES = ("dynamics.updates_too_large", "dynamics.updates_too_small", "dynamics.dead_units",
