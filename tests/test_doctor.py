@@ -1048,3 +1048,16 @@ def test_dynamics_thresholds_are_the_ones_the_benchmark_prints():
     source = (ROOT / "bench" / "health_thresholds.py").read_text()
     assert "dynamics.THRESHOLDS" in source and "dynamics.SAMPLED" in source
     assert set(dynamics.THRESHOLDS) == {"too_large", "too_small", "dead", "vanishing"}
+
+
+def test_every_dynamics_code_has_its_message_and_fix_in_both_languages_and_names_lesson_12():
+    from helpers import dynamics
+
+    for code in dynamics.CODES:
+        for key in (code, f"{code}.fix"):
+            texts = dynamics.MESSAGES[key]
+            assert set(texts) == {"en", "bn"} and BENGALI.search(texts["bn"]), key
+            assert set(re.findall(r"{(\w+)", texts["en"])) == set(re.findall(r"{(\w+)", texts["bn"])), key
+        for lang in ("en", "bn"):
+            assert (ROOT / f"lessons_{lang}" / f"{dynamics.LESSON}.md").exists()
+        assert Finding(code, {}).code == code and doctor._lesson(code) == dynamics.LESSON
