@@ -23,6 +23,7 @@ from torch import nn
 
 from .distributed import sampler_of
 from .dynamics import LESSON as DYNAMICS_LESSON
+from .dynamics import SAMPLED as DYNAMICS_SAMPLED
 from .dynamics import Dynamics
 from .i18n import check_language, get_language, register, t
 
@@ -451,6 +452,7 @@ class Watch:
         self._restore: list[tuple[object, str, object]] = []
         self._seen_validation = False
         self._dynamics: Dynamics | None = Dynamics(model, optimizer, every=every) if dynamics else None
+        self._recording = False  # whether the dynamics record the coming step
 
     def add(self, finding: Finding) -> None:
         """Record and report a finding the first time its code appears."""
@@ -477,12 +479,13 @@ class Watch:
         self._checking = self._looking = True
         if self._dynamics is not None and self._dynamics.wants(0):
             self._dynamics.arm(0)
+            self._recording = True
         if self.scheduler is not None:
             self._wrap(self.scheduler, "step", self._on_scheduler_step)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._checking = self._looking = False
+        self._checking = self._looking = self._recording = False
         if self._dynamics is not None:
             self._dynamics.close()
         for handle in self._handles:
@@ -534,7 +537,8 @@ class Watch:
             self.add(Finding("eval_mode_training"))
 
     def _after_step(self, optimizer, args, kwargs) -> None:
-        if self._dynamics is not None:
+        if self._recording:  # the dynamics recorded the step just done: judge it
+            self._recording = False
             for code, values in self._dynamics.step_done():
                 self.add(Finding(code, values))
         self.steps += 1
@@ -543,10 +547,12 @@ class Watch:
         self._zeroed = False
         # Each check looks at one step and the step after it. A mistake in a loop repeats at every step, so
         # looking on the sampled steps finds it as surely, and a step in between costs only these lines.
-        self._checking = self.sampled()  # for the step to come
+        self._checking = self.steps < self.warmup or self.steps % self.every == 0  # sampled(), for the step to come
         self._looking = self._checking or not self._seen_validation
-        if self._dynamics is not None and self._dynamics.wants(self.steps):
+        early = self.steps <= DYNAMICS_SAMPLED[-1]
+        if self._dynamics is not None and (self._checking or early) and self._dynamics.wants(self.steps):
             self._dynamics.arm(self.steps)
+            self._recording = True
         if not self._checking:
             self._grad_after_step = None
             return
@@ -569,7 +575,8 @@ class Watch:
 
         def forward(*args, **kwargs):
             loss = original(*args, **kwargs)
-            if watch._looking:
+            # Between sampled steps only a loss without gradients (validation) is looked at.
+            if watch._looking and (watch._checking or not torch.is_grad_enabled()):
                 watch._on_loss(criterion, args, loss)
             return loss
 

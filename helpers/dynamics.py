@@ -43,7 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "spread (a healthy step moves them by about 0.001 of it): the learning rate ({lr:.3g}) is far too large. "
         "Units die and the loss jumps.",
         "bn": "স্টেপ {step}-এ অপটিমাইজারের একটি স্টেপ স্তর {layer}-এর ওজন তাদের বিস্তারের {ratio:.2g} গুণ সরিয়েছে "
-        "(সুস্থ একটি স্টেপ সরায় বিস্তারের মোটামুটি 0.001 অংশ): লার্নিং রেট ({lr:.3g}) অনেক বেশি বড়। "
+        "(সুস্থ একটি স্টেপ সরায় বিস্তারের মোটামুটি 0.001 অংশ): লার্নিং রেট ({lr:.3g}) অনেক বড়। "
         "ইউনিটগুলো মরে যায়, লস লাফিয়ে বাড়ে।",
     },
     "dynamics.updates_too_large.fix": {
