@@ -203,6 +203,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "demo.start": {
+        "en": "Training DigitClassifier on {dataset} ({n_train} train / {n_val} val / {n_test} test) on {device}",
+        "bn": "ডিভাইস {device}-তে DigitClassifier ট্রেন হচ্ছে, ডেটা {dataset} ({n_train} ট্রেন / {n_val} ভ্যালিডেশন / {n_test} টেস্ট)",
+    },
+    "demo.test": {
+        "en": "Test loss {loss:.4f}, test accuracy {acc:.1%}",
+        "bn": "টেস্ট লস {loss:.4f}, টেস্ট সঠিকতা {acc:.1%}",
+    },
     "cli.error": {"en": "{prog}: {message} (--help lists the options)",
                   "bn": "{prog}: {message} (--help দিলে সব অপশন দেখা যাবে)"},
     "cli.usage": {"en": "usage:", "bn": "ব্যবহার:"},

@@ -22,15 +22,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown language {lang!r}: use 'en' or 'bn'.",
         "bn": "অজানা ভাষা {lang!r}: 'en' অথবা 'bn' দাও।",
     },
-    # Printed by `python -m helpers` (helpers/__main__.py), whose table they belong in.
-    "demo.start": {
-        "en": "Training DigitClassifier on {dataset} ({n_train} train / {n_val} val / {n_test} test) on {device}",
-        "bn": "ডিভাইস {device}-তে DigitClassifier ট্রেন হচ্ছে, ডেটা {dataset} ({n_train} ট্রেন / {n_val} ভ্যালিডেশন / {n_test} টেস্ট)",
-    },
-    "demo.test": {
-        "en": "Test loss {loss:.4f}, test accuracy {acc:.1%}",
-        "bn": "টেস্ট লস {loss:.4f}, টেস্ট সঠিকতা {acc:.1%}",
-    },
 }
 
 # A script that a notebook launches (lesson 11's torchrun workers) cannot see the notebook's choice, so

@@ -1,4 +1,4 @@
-"""Lesson 03's plot labels and exercises: a validate that forgot two lines, the weighted loss, reading the curves."""
+"""Lesson 03's exercises: a validate that forgot two lines, the weighted loss, reading the curves."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lesson 04's plot labels and exercises: a multi-label criterion, the double softmax, one-hot to class numbers."""
+"""Lesson 04's exercises: a multi-label criterion, the double softmax, one-hot to class numbers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lesson 05's plot labels and exercises: momentum by hand, two learning rates, the LBFGS closure."""
+"""Lesson 05's exercises: momentum by hand, two learning rates, the LBFGS closure."""
 
 from __future__ import annotations
 

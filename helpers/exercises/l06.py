@@ -1,4 +1,4 @@
-"""Lesson 06's plot labels and exercises: where scheduler.step() goes, OneCycleLR's length, stepping after validation."""
+"""Lesson 06's exercises: where scheduler.step() goes, OneCycleLR's length, stepping after validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lesson 07's plot labels and exercises: unscale before clipping, accumulation, the global gradient norm."""
+"""Lesson 07's exercises: unscale before clipping, accumulation, the global gradient norm."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lesson 08's plot labels and exercises: a checkpoint that can resume Adam, early stopping, a safe load."""
+"""Lesson 08's exercises: a checkpoint that can resume Adam, early stopping, a safe load."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lesson 09's plot labels and exercises: F1 by hand, class weights from counts, the IoU of two masks."""
+"""Lesson 09's exercises: F1 by hand, class weights from counts, the IoU of two masks."""
 
 from __future__ import annotations
 
