@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import search, sources
 from .render import Fragment, markdown_page, notebook_page
-from .strings import LANGUAGE_NAMES, ui
+from .strings import LANGUAGE_NAMES, count, ui
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -213,7 +213,7 @@ def write_pages(out: Path, lang: str, pages: list[Page], repository: str) -> Non
         if page.kind != "search":
             entries += search.index_entries(page.body, href=page.path, page_title=page.title)
     words = {"hint": ui("site.search_hint", lang), "none": ui("site.search_none", lang, q="{q}"),
-             "count": ui("site.search_count", lang, q="{q}", n="{n}")}
+             "count": ui("site.search_count", lang, q="{q}", n="{n}"), "digits": count(1234567890, lang)}
     (out / lang / "search-index.js").write_text(search.index_script(entries, words), encoding="utf-8")
 
 

@@ -119,9 +119,25 @@ def _trusted(element: str | bytes) -> str:
 def _exporter():
     """nbconvert's HTML exporter, body only ("basic" template), plots extracted to files; made once (its setup is slow)."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import ExtractOutputPreprocessor
 
-    exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
+    class BodyExporter(HTMLExporter):
+        """HTMLExporter without its last step, a BeautifulSoup pass that only adds alt texts (the cells give theirs)
+        and tab stops for the "lab" template: it took a third of the site's build."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            resources = self._init_resources(resources)
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name"))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                                           parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    exporter = BodyExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
                             filters={"clean_html": _trusted})
     exporter.register_preprocessor(ExtractOutputPreprocessor(extract_output_types={"image/png", "image/jpeg",
                                                                                    "image/svg+xml"}), enabled=True)

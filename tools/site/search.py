@@ -48,7 +48,7 @@ class _Sections(HTMLParser):
 def page_sections(body: str) -> list[tuple[str, str, str]]:
     """(anchor, title, text) of each section of a page body; the text before the first heading has anchor ''."""
     parser = _Sections()
-    parser.feed(body)
+    parser.feed(re.sub(r"</?span\b[^>]*>", "", body))  # Pygments wraps every token in a span: a third of the tags
     squash = lambda s: re.sub(r"\s+", " ", s).strip()  # noqa: E731
     return [(anchor, squash(title), squash(text)) for anchor, title, text in parser.sections if squash(title + text)]
 

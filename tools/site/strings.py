@@ -6,7 +6,7 @@ LANGUAGE_NAMES = {"en": "English", "bn": "বাংলা"}
 
 UI: dict[str, dict[str, str]] = {
     "site.title": {"en": "The PyTorch training loop, line by line", "bn": "PyTorch ট্রেনিং লুপ, লাইন ধরে ধরে"},
-    "site.home": {"en": "Home", "bn": "শুরু"},
+    "site.home": {"en": "Home", "bn": "প্রথম পাতা"},
     "site.syllabus": {"en": "Syllabus", "bn": "সিলেবাস"},
     "site.glossary": {"en": "Glossary", "bn": "পরিভাষা"},
     "site.teacher": {"en": "Teacher's edition", "bn": "শিক্ষক সংস্করণ"},
@@ -86,6 +86,10 @@ UI: dict[str, dict[str, str]] = {
     },
     "teacher.lesson_title": {"en": "Teacher's edition · {title}", "bn": "শিক্ষক সংস্করণ · {title}"},
     "teacher.open_lesson": {"en": "The lesson itself", "bn": "পাঠটি"},
+    "teacher.not_written": {
+        "en": "The goals, class plans and misconceptions of this lesson are not written yet.",
+        "bn": "এই পাঠের লক্ষ্য, ক্লাসের পরিকল্পনা আর ভুল ধারণার অংশ এখনো লেখা হয়নি।",
+    },
     "teacher.notes": {"en": "Speaker notes", "bn": "বক্তার নোট"},
     "teacher.notes_intro": {
         "en": "The notes the slides show in speaker view (press S), under the section they belong to.",
@@ -107,6 +111,14 @@ UI: dict[str, dict[str, str]] = {
         "bn": "tests/test_teacher.py যাচাই করে: সমাধানটি চেকারে পাস করে, আর প্রতিটি ভুল উত্তর ঠিক এই ইঙ্গিতটিই পায়।",
     },
 }
+
+
+BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
+def count(number: int, lang: str) -> str:
+    """A count in running text: Bengali digits in Bengali (lessons_bn/GLOSSARY.md: digits), Latin in English."""
+    return str(number).translate(BENGALI_DIGITS) if lang == "bn" else str(number)
 
 
 def ui(key: str, lang: str, **values: str) -> str:

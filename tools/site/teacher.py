@@ -14,7 +14,7 @@ from pathlib import Path
 from .exercises import Exercise
 from .render import Fragment, markdown_fragment
 from .sources import Note
-from .strings import ui
+from .strings import count, ui
 
 PARTS = 4  # the hand-written file's `##` sections: goals, the 45-minute plan, the 90-minute plan, misconceptions
 REFERENCE = re.compile(r"\[\[(s\d+)\]\]")
@@ -74,7 +74,7 @@ def exercise_html(exercise: Exercise, lesson: Fragment, lesson_href: str, twin: 
              "</div>",
              f"<h4>{ui('teacher.wrong', lang)}</h4>"]
     for n, wrong in enumerate(exercise.wrong, start=1):
-        parts.append(f'<div class="answer wrong" data-hint="{wrong.hint}"><h4>{ui("teacher.wrong_n", lang, n=str(n))}'
+        parts.append(f'<div class="answer wrong" data-hint="{wrong.hint}"><h4>{ui("teacher.wrong_n", lang, n=count(n, lang))}'
                      f' <code class="hint-key">{wrong.hint}</code></h4>{highlight(wrong.code)}'
                      f'<p>{ui("teacher.learner_sees", lang)}:</p><p class="verdict">{html.escape(wrong.message)}</p></div>')
     return "\n".join(parts)
@@ -85,10 +85,12 @@ def teacher_page(*, root: Path, lang: str, name: str, title: str, lesson: Fragme
     """The whole teacher's page of one lesson (it lives in teacher/, one folder below the lesson)."""
     lesson_href = f"../{name}.html"
     path = source_path(root, lang, name)
-    if not path.exists():
-        raise FileNotFoundError(f"{path.relative_to(root)} is missing: write the lesson's goals, plans and misconceptions")
-    written = markdown_fragment(path.read_text(encoding="utf-8"), twin=twin, lang=lang)
-    if [h.level for h in written.headings] != [2] * PARTS:
+    if not path.exists():  # a new lesson: publish what is generated; tests/test_teacher.py fails until it is written
+        print(f"{path.relative_to(root)} is missing: the teacher's page has no goals, plans or misconceptions yet")
+        written = Fragment(f'<p class="checked">{ui("teacher.not_written", lang)}</p>', [])
+    else:
+        written = markdown_fragment(path.read_text(encoding="utf-8"), twin=twin, lang=lang)
+    if path.exists() and [h.level for h in written.headings] != [2] * PARTS:
         raise ValueError(f"{path.relative_to(root)} must have exactly {PARTS} '## ' sections (goals, 45-minute plan, "
                          f"90-minute plan, misconceptions) and no other headings")
     body = REFERENCE.sub(lambda m: section_link(lesson, m.group(1), lesson_href), written.body)

@@ -26,7 +26,8 @@
       hits.push({ entry: entry, score: score });
     });
     hits.sort(function (a, b) { return b.score - a.score; });
-    summary.textContent = (hits.length ? words.count : words.none).replace("{q}", query).replace("{n}", hits.length);
+    var n = String(hits.length).replace(/[0-9]/g, function (d) { return words.digits.charAt((+d + 9) % 10); });
+    summary.textContent = (hits.length ? words.count : words.none).replace("{q}", query).replace("{n}", n);
     hits.slice(0, 50).forEach(function (hit) {
       var e = hit.entry, li = document.createElement("li"), first = terms[0];
       var body = norm(e.x).indexOf(first) >= 0 ? snippet(e.x, first) : escape(e.x.slice(0, 160));
