@@ -51,7 +51,6 @@ class Page:
     title: str
     body: str
     kind: str
-    twin_exists: bool = True
     toc: list | None = None
     colab: str = ""
     setup_code: str = ""
@@ -203,7 +202,7 @@ def write_pages(out: Path, lang: str, pages: list[Page], repository: str) -> Non
         prefix = up(page.path)
         text = template.render(lang=lang, other=other(lang), other_name=LANGUAGE_NAMES[other(lang)], title=page.title,
                                kind=page.kind, up=prefix, assets=f"{prefix}../assets",
-                               twin=twin_href(page.path, lang) if page.twin_exists else "",
+                               twin=twin_href(page.path, lang),
                                body=_markup(page.body), toc=page.toc, colab=page.colab,
                                setup_code=_markup(page.setup_code), previous=page.previous, next=page.next,
                                scripts=page.scripts, pdf=page.pdf, repository=repository)
@@ -282,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m tools.course site`: build the website, say where it is and how long it took."""
     parser = argparse.ArgumentParser(prog="python -m tools.course site", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lang", choices=sources.LANGS, help="build one language only")
+    parser.add_argument("--lang", choices=sources.LANGS,
+                        help="build one language only (its language links need the other one built once)")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="where to write the site (default: site/)")
     parser.add_argument("--pdf", action="store_true", help="also print each lesson to a PDF with Chromium")
     args = parser.parse_args(argv)
