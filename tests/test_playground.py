@@ -80,6 +80,31 @@ def test_a_new_playground_disables_the_old_one(small_digits):
     assert sum(thread.name == "playground" for thread in threading.enumerate()) == 0
 
 
+def test_a_refusal_from_code_is_answered_in_code_not_under_the_widget(small_digits):
+    pg = tiny_playground(small_digits, mode="poll")
+    assert not pg.resume() and pg.message == (t("pg.msg.not_paused", "en"), "warning")  # as lesson 10's wrong-input cell
+    assert "#b00" not in pg.status_line.value  # no red line under the widget that nobody clicked
+    pg.buttons["resume"].click()  # a click is answered under the widget
+    assert "#b00" in pg.status_line.value and t("pg.msg.not_paused", "en") in pg.status_line.value
+
+
+def test_fork_button_branch_menu_and_health_panel(small_digits):
+    pg = tiny_playground(small_digits, mode="poll")  # poll mode without a kernel: trains in this thread
+    pg.buttons["start"].click()
+    layer = "<td style='padding:0 8px;white-space:nowrap;font-family:monospace'>1</td>"  # the Linear layer, "1"
+    assert "Health at step" in pg.health.html.value and layer in pg.health.html.value
+    pg.buttons["fork"].click()
+    assert [label for label, _ in pg.branch_menu.options] == ["A: original", "B: no change"]
+    assert pg.branch_menu.value == 1 and t("pg.msg.forked", "en", name="B", parent="A", step=8) in pg.status_line.value
+    pg.controls["lr"].value = 0.1
+    assert pg.branch_menu.options[1][0] == "B: lr 1.0e-2 → 1.0e-1"
+    pg.buttons["start"].click()
+    assert pg.history.steps == 16
+    pg.branch_menu.value = 0  # back to A, as it was at the fork
+    assert pg.branch.name == "A" and pg.history.steps == 8 and pg.settings["lr"] == 0.01
+    assert pg.controls["lr"].value == pytest.approx(0.01)
+
+
 def test_mode_auto_picks_poll_in_colab(monkeypatch):
     import sys
 
@@ -95,7 +120,8 @@ torch.set_num_threads(1)
 from helpers.playground import Playground
 pg = Playground(lang="en", mode={mode!r}, epochs=40, log_interval=5, lr=1e-3, refresh_s=0.2, step_delay=0.02)
 display(pg)
-ids = {{name: w.model_id for name, w in {{**pg.controls, **pg.buttons, "progress": pg.progress_bar}}.items()}}
+ids = {{name: w.model_id for name, w in {{**pg.controls, **pg.buttons, "progress": pg.progress_bar,
+                                         "branch": pg.branch_menu}}.items()}}
 """
 
 
@@ -166,7 +192,7 @@ facts = dict(
     bs_before=sorted(set(h.batch_size[:first["batch_size"]])), bs_next=h.batch_size[first["batch_size"]:][:5],
     cadence=sorted(set(cadence)), cadence_before=sorted(set(before)), first=first,
     threads=sum(t.name == "playground" for t in threading.enumerate()), running=pg.running,
-    steps=h.steps, runs=pg.runs, last_line=h.log[-1],
+    steps=h.steps, runs=pg.controller.runs, last_line=h.log[-1],
 )
 """
 
@@ -238,7 +264,23 @@ def test_kernel_reset_goes_back_to_the_first_weights(kernel, mode):
     kernel.click(ids["reset"])  # during the run: it stops after the step, then goes back
     if mode == "thread":
         kernel.run("pg.wait(60)")
-    facts = kernel.run("", facts="""dict(state=pg.state.value, steps=pg.history.steps, runs=pg.runs,
+    facts = kernel.run("", facts="""dict(state=pg.state.value, steps=pg.history.steps, runs=pg.controller.runs,
         same=all(torch.equal(first[k], v) for k, v in pg.model.state_dict().items()), log=pg.history.log,
         threads=sum(t.name == 'playground' for t in threading.enumerate()))""")["facts"]
     assert facts == {"state": "idle", "steps": 0, "runs": 0, "same": True, "log": [], "threads": 0}
+
+
+def test_kernel_fork_and_switch_through_the_widgets(kernel):
+    ids = kernel.run(KERNEL_SETUP.format(mode="thread"), ids="ids")["ids"]
+    kernel.click(ids["start"])
+    kernel.wait_for_update(ids["progress"])
+    kernel.click(ids["fork"])  # while it trains: stops after the step, then forks
+    kernel.run("import time\nwhile len(pg.branches) < 2: time.sleep(0.05)\npg.wait(60)")
+    kernel.update(ids["lr"], 0.1)  # branch B's one change
+    facts = kernel.run("", facts="dict(label=pg.branch_menu.options[1][0], steps=pg.history.steps)")["facts"]
+    assert facts["label"] == "B: lr 1.0e-3 → 1.0e-1"
+    kernel.send(ids["branch"], {"method": "update", "state": {"index": 0}, "buffer_paths": []})  # the menu: A
+    after = kernel.run("while pg.branch.index != 0: time.sleep(0.05)", facts="""dict(branch=pg.branch.name,
+        lr=pg.settings['lr'], slider=pg.controls['lr'].value, steps=pg.history.steps, state=pg.state.value,
+        threads=sum(t.name == 'playground' for t in threading.enumerate()))""")["facts"]
+    assert after == {"branch": "A", "lr": 1e-3, "slider": 1e-3, "steps": facts["steps"], "state": "idle", "threads": 0}

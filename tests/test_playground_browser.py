@@ -2,7 +2,8 @@
 
 Screenshots go to test-artifacts/ (gitignored); the test never writes a tracked file. The lessons' pictures are
 made on purpose, by running this file: `python tests/test_playground_browser.py --lang bn` writes
-docs/playground.png (the README's and the Bengali lesson's), `--lang en` docs/playground_en.png (the English lesson's).
+docs/playground.png (the README's and the Bengali lesson's), docs/playground_health.png (the health panel) and
+docs/playground_fork.png (a forked run compared); `--lang en` the same three with `_en` (the English lesson's).
 Skipped, with the reason, where Debian's chromium or the playwright package is missing.
 """
 
@@ -28,18 +29,23 @@ torch.set_num_threads(1)
 helpers.set_language("{lang}")
 pg = Playground(lang="{lang}", lr=1e-3, log_interval=1, step_delay=0.05, refresh_s=0.3)  # until Stop
 pg"""
-# What the page must show, per language (helpers/playground.py and helpers/i18n.py hold these texts).
+# What the page must show, per language (helpers/playground/messages.py and helpers/i18n.py hold these texts).
 TEXTS = {
-    "bn": {"start": "শুরু", "stop": "থামাও", "controls": ("লার্নিং রেট", "ব্যাচ সাইজ", "লগ ইন্টারভাল", "অপটিমাইজার",
-                                                     "থামাও", "বিরতি", "রিসেট"),
+    "bn": {"start": "শুরু করো", "stop": "থামাও", "fork": "ফর্ক করো",
+           "controls": ("লার্নিং রেট", "ব্যাচ সাইজ", "লগ ইন্টারভাল", "অপটিমাইজার", "থামাও", "বিরতি দাও", "রিসেট করো",
+                        "চালিয়ে যাও", "ফর্ক করো", "শাখা"),
            "loss": "| লস:", "next_step": "পরের স্টেপ থেকে কাজ করবে", "stopped": "থামানো হয়েছে",
-           "stopping": "এই স্টেপ শেষ হলেই থামছে"},
-    "en": {"start": "Start", "stop": "Stop", "controls": ("learning rate", "batch size", "log interval", "optimizer",
-                                                          "Stop", "Pause", "Reset"),
+           "stopping": "এই স্টেপ শেষ হলেই থামছে", "health": "হেলথ", "forked": "শাখা B তৈরি হলো",
+           "switched": "এখন শাখা A-এ"},
+    "en": {"start": "Start", "stop": "Stop", "fork": "Fork",
+           "controls": ("learning rate", "batch size", "log interval", "optimizer", "Stop", "Pause", "Reset", "Resume",
+                        "Fork", "branch"),
            "loss": "| Loss:", "next_step": "used from the next step", "stopped": "stopped",
-           "stopping": "Stopping after the current step"},
+           "stopping": "Stopping after the current step", "health": "Health at step", "forked": "Branch B made",
+           "switched": "Now on branch A"},
 }
 PICTURES = {"bn": ROOT / "docs" / "playground.png", "en": ROOT / "docs" / "playground_en.png"}
+KINDS = ("", "_health", "_fork")  # the playground, its health panel, a forked run compared
 
 
 def _jupyterlab(folder: Path, lang: str):
@@ -68,6 +74,24 @@ LOG_FACTS = """() => {
             fromTop: box.scrollHeight - box.clientHeight + box.scrollTop,
             overflowing: box.scrollHeight > box.clientHeight + 20, lines: pre.textContent.split('\\n').length,
             newest: pre.textContent.split('\\n').pop()};
+}"""
+OVERLAPS = """() => {
+    // Pairs of the playground's visible pieces (rows, buttons, controls, chart, log, health) whose boxes overlap.
+    const root = document.querySelector('.pg-playground');
+    const rows = [...root.children];
+    const pieces = [...rows.filter(e => !e.classList.contains('widget-hbox')),
+                    ...rows.filter(e => e.classList.contains('widget-hbox')).flatMap(r => [...r.children])];
+    const seen = [], bad = [];
+    for (const p of pieces) {
+        const b = p.getBoundingClientRect();
+        if (b.width === 0 || b.height === 0) continue;
+        for (const [q, c] of seen) {
+            if (b.left < c.right - 1 && c.left < b.right - 1 && b.top < c.bottom - 1 && c.top < b.bottom - 1)
+                bad.push([p.className.slice(0, 60), q.className.slice(0, 60)]);
+        }
+        seen.push([p, b]);
+    }
+    return bad;
 }"""
 FIT = """() => {
     const pg = document.querySelector('.pg-playground').getBoundingClientRect();
@@ -165,8 +189,12 @@ def _drive(url: str, lang: str) -> Path:
                 page.keyboard.press("ArrowRight")
             page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["next_step"])
             time.sleep(2)  # a few redraws: the dashed line at the change
+            page.wait_for_function("() => document.querySelectorAll('.pg-health tr').length >= 3")  # live, per layer
+            assert texts["health"] in page.locator(".pg-health").inner_text()
+            assert page.evaluate(OVERLAPS) == []  # nothing on top of anything else
             page.screenshot(path=str(ARTIFACTS / f"{prefix}-2-lr-changed.png"))
             page.locator(".jp-Notebook .jp-Cell-outputArea").first.screenshot(path=str(ARTIFACTS / f"{prefix}.png"))
+            page.locator(".pg-health").screenshot(path=str(ARTIFACTS / f"{prefix}_health.png"))
 
             # A teacher's projector: 1080p at 150 % is 1280x720 CSS px at 1.5 device pixels per px. The window
             # itself gets that size: JupyterLab lays itself out again only for a real resize.
@@ -183,12 +211,49 @@ def _drive(url: str, lang: str) -> Path:
             page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
             assert texts["stopping"] not in page.locator(".pg-playground").inner_text()  # no stale message
             page.screenshot(path=str(ARTIFACTS / f"{prefix}-4-stopped.png"))
+
+            # Fork: a copy of the run; the new branch gets a higher learning rate and trains; the chart overlays A.
+            page.set_viewport_size({"width": 1366, "height": 768})  # the laptop again
+            time.sleep(1)
+            _button(page, texts["fork"]).click()
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["forked"])
+            handle.focus()
+            for _ in range(5):  # 1e-2 -> about 3e-2, in branch B only
+                page.keyboard.press("ArrowRight")
+            page.wait_for_function("() => [...document.querySelectorAll('.pg-playground select option')]"
+                                   ".some(o => o.textContent.replace(/\\u00a0/g, ' ')"  # options have nbsp
+                                   ".includes('B: lr 1.0e-2 → 3.2e-2'))")
+            _button(page, texts["start"]).click()
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["loss"])
+            time.sleep(4)  # branch B trains a little past the fork
+            _button(page, texts["stop"]).click()
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
+            page.locator(".pg-playground select").last.select_option(index=0)  # back to branch A, as it was left
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["switched"])
+            _button(page, texts["start"]).click()
+            time.sleep(4)  # A goes on with its own learning rate: two curves from the fork
+            _button(page, texts["stop"]).click()
+            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
+            time.sleep(1)
+            assert page.evaluate(OVERLAPS) == []
+            page.evaluate("() => document.querySelector('.pg-playground').scrollIntoView({block: 'start'})")
+            time.sleep(0.5)
+            top = page.locator(".pg-playground").bounding_box()
+            chart = page.locator(".pg-playground img").first.bounding_box()
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}_fork.png"),  # the controls, the branch menu, the chart
+                            clip={"x": top["x"], "y": top["y"], "width": top["width"],
+                                  "height": chart["y"] + chart["height"] - top["y"]})
         except Exception:
             page.screenshot(path=str(ARTIFACTS / f"{prefix}-failure.png"), full_page=True)
             raise
         finally:
             browser.close()
     return ARTIFACTS / f"{prefix}.png"
+
+
+def _picture(lang: str, kind: str) -> Path:
+    """Where a lesson's picture goes: docs/playground.png, docs/playground_health_en.png, ..."""
+    return PICTURES[lang].with_name(PICTURES[lang].stem.replace("playground", "playground" + kind) + ".png")
 
 
 def test_bengali_playground_in_jupyterlab(lab):
@@ -207,8 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory() as folder, _jupyterlab(Path(folder), args.lang) as url:
         picture = _drive(url, args.lang)
-    shutil.copyfile(picture, PICTURES[args.lang])
-    print(f"wrote {PICTURES[args.lang].relative_to(ROOT)}")
+    for kind in KINDS:
+        target = _picture(args.lang, kind)
+        shutil.copyfile(picture.with_name(picture.stem + kind + ".png"), target)
+        print(f"wrote {target.relative_to(ROOT)}")
     return 0
 
 

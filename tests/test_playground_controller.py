@@ -242,19 +242,37 @@ def test_chart_labels_are_large_and_never_overlap(small_digits):
     from helpers.playground import CHART_DPI, CHART_SIZE
 
     c = tiny(small_digits, epochs=1, batch_size=8)
-    c.start(schedule={n: {"lr": [1e-3, 1e-2][n % 2]} for n in range(2, 30)} | {40: {"batch_size": 16}})
+    c.start(schedule={n: {"lr": [1e-3, 1e-2][n % 2]} for n in range(2, 14)} | {20: {"batch_size": 16, "log_interval": 2,
+                                                                                   "optimizer": "SGD"}})
+    assert c.fork() and c.set(lr=0.1) and c.start(epochs=1)  # a second branch: its legend row, the overlay
     fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
-    draw_chart(fig, c.history, lang="en")
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    labels = [text for text in fig.axes[0].texts if text.get_text().strip()]
-    assert 2 <= len(labels) < len(c.history.events)  # close changes share one label
-    boxes = [text.get_window_extent(renderer) for text in labels]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    from helpers.playground.chart import other_branches
+
+    draw_chart(fig, c.history, lang="en", others=other_branches(c))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the axis label takes its place when drawn
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    numbers = [text for text in ax.texts if text.get_text().isdigit()]
+    notes = [text for text in ax.texts if not text.get_text().isdigit()]  # "n steps above ... not shown"
+    assert 2 <= len(numbers) < len(c.history.events) and len(notes) <= 1
+    caption = [text for text in fig.texts if text.get_text().startswith("changes: ")]
+    assert len(caption) == 1 and "lr=1.0e-1" in caption[0].get_text() and "batch_size=16, log_interval=2" in \
+        caption[0].get_text()
+    legend = ax.get_legend()
+    pieces = [*numbers, *notes, *caption, legend, ax.xaxis.label, *[t for t in ax.get_xticklabels() if t.get_text()]]
+    boxes = [piece.get_window_extent(renderer) for piece in pieces]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])  # nothing on anything else
+    figure = fig.bbox
+    outside = [p for p, b in zip(pieces, boxes) if not (figure.x0 <= b.x0 and b.x1 <= figure.x1 and figure.y0 <= b.y0
+                                                      and b.y1 <= figure.y1)]
+    assert outside == []  # nothing cut off
     shown = 900 / (CHART_SIZE[0] * CHART_DPI)  # CSS px per PNG pixel in the view
-    texts = [*labels, *fig.axes[0].get_xticklabels(), *fig.axes[0].get_legend().get_texts()]
+    texts = [*numbers, *caption, *ax.get_xticklabels(), *legend.get_texts()]
     assert min(text.get_fontsize() * CHART_DPI / 72 * shown for text in texts) >= 10
-    legend = fig.axes[0].get_legend().get_window_extent(renderer)
-    assert legend.y0 >= fig.axes[0].get_window_extent(renderer).y1 - 1  # the legend sits above the data
+    assert legend.get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1 - 1  # above the data
+    assert "B: lr 1.0e-2 → 1.0e-1" not in [t.get_text() for t in legend.get_texts()]  # B is the current branch
+    assert "A: original" in [t.get_text() for t in legend.get_texts()]  # the other branch, overlaid
 
 
 def deep_mlp() -> nn.Module:

@@ -7,6 +7,7 @@ fork, formatted as the controls show it: "lr 1.0e-2 → 1.0e-1".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +45,22 @@ class Branch:
     given_label: str | None = None
     history: PlaygroundHistory = field(default_factory=PlaygroundHistory)
     saved: Saved | None = None  # None while it is the branch that trains
+    live: Callable[[], dict[str, Any]] | None = None  # the controls' values now, for the branch that trains
+    lang: str = "en"
 
     @property
     def name(self) -> str:
         return NAMES[self.index]
 
-    def describe(self, settings: dict[str, Any], *, lang: str) -> str:
+    @property
+    def label(self) -> str:
         """What changed since the fork ("lr 1.0e-2 → 1.0e-1"), the given label, or "no change" / "original"."""
+        if self.saved is not None:
+            return self.describe(self.saved.settings, lang=self.lang)
+        return self.describe(self.live() if self.live is not None else self.base or {}, lang=self.lang)
+
+    def describe(self, settings: dict[str, Any], *, lang: str) -> str:
+        """The label against these settings."""
         if self.given_label:
             return self.given_label
         base = self.base or settings
@@ -66,8 +76,12 @@ class Lineage:
 
     def __init__(self, controller: Controller):
         self.c = controller
-        self.branches = [Branch(0, history=controller.history)]
+        self.branches = [self._new(0, history=controller.history)]
         self.current = 0
+
+    def _new(self, index: int, **fields: Any) -> Branch:
+        c = self.c
+        return Branch(index, live=lambda: {name: c.current(name) for name in c.settings}, lang=c.lang, **fields)
 
     def find(self, branch: int | str) -> int | None:
         """The index of a branch given by index or by name ("A", "B", ...), or None."""
@@ -84,7 +98,7 @@ class Lineage:
         c.history = c.history.copy()  # the new branch goes on from a copy of everything so far
         if c.run is not None:
             c.run.history = c.history.epochs
-        branch = Branch(len(self.branches), parent=parent.index, fork_step=c.history.steps, base=dict(c.settings),
+        branch = self._new(len(self.branches), parent=parent.index, fork_step=c.history.steps, base=dict(c.settings),
                         given_label=label, history=c.history)
         self.branches.append(branch)
         self.current = branch.index
@@ -118,9 +132,7 @@ class Lineage:
 
     def describe(self, branch: Branch) -> str:
         """A branch's label: what changed since its fork (the live branch: with the changes still waiting)."""
-        c = self.c
-        settings = branch.saved.settings if branch.saved is not None else {n: c.current(n) for n in c.settings}
-        return branch.describe(settings, lang=c.lang)
+        return branch.label
 
     def split_step(self, a: int, b: int) -> int:
         """The last step two branches share: where their curves part."""

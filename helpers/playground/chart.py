@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .branches import Branch
     from .controller import Controller
 
-CHART_SIZE = (9.0, 3.3)  # inches; the view shows it 900 CSS px wide, so 1 pt of text is 1.39 px on screen
+CHART_SIZE = (9.0, 3.0)  # inches; the view shows it 900 CSS px wide, so 1 pt of text is 1.39 px on screen
 CHART_DPI = 150  # PNG pixels per inch: 1.5 pixels per CSS px, sharp on a projector at 150 %
 FONT_PT = 10.5  # chart text: about 15 px on screen at 900 px wide, over 10 px down to 650 px wide
 SHOWN_CHANGES = 4  # the caption under the axes explains the last few numbered changes
@@ -96,7 +96,7 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str, others: list[tuple
     loss = history.loss
     width = max(10, len(loss), *(len(other[1]) for other in others))
     for (label, losses, split), colour in zip(others, BRANCH_COLOURS[1:]):
-        ax.plot(range(split, len(losses)), losses[split:], lw=0.9, color=colour, alpha=0.75, label=label)
+        ax.plot(range(split, len(losses)), losses[split:], lw=1.3, color=colour, alpha=0.9, label=label)
     ax.plot(range(len(loss)), loss, lw=1.0, color="tab:blue", label=t("pg.chart.loss", lang))
     ax.set_xlabel(t("plot.step", lang), fontsize=FONT_PT, labelpad=2)
     ax.set_ylabel(t("plot.loss", lang), fontsize=FONT_PT)
@@ -122,9 +122,9 @@ def draw_chart(fig, history: PlaygroundHistory, *, lang: str, others: list[tuple
     columns = min(len(handles), 5)
     rows = math.ceil(len(handles) / columns)
     # Above the axes and the change numbers, never on the data: rows of entries where a title would be.
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.07), ncol=columns, fontsize=FONT_PT - 0.5,
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.12), ncol=columns, fontsize=FONT_PT - 0.5,
               frameon=False, borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
-    fig.subplots_adjust(left=0.075, right=0.925, bottom=0.25, top=0.80 - 0.07 * (rows - 1))  # fixed: no tight_layout
+    fig.subplots_adjust(left=0.075, right=0.925, bottom=0.26, top=0.80 - 0.08 * (rows - 1))  # fixed: no tight_layout
 
 
 def _numbered_changes(fig, ax, events: list[dict[str, Any]], width: int, *, lang: str) -> None:
@@ -205,7 +205,7 @@ def plot_branches(source: Any, *, lang: str | None = None, smooth: int = 20):
     with _drawing:
         _draw_branches(loss_ax, acc_ax, c, lang=lang, smooth=smooth)
         fig.suptitle(t("pg.chart.branches_title", lang), fontsize=FONT_PT + 1.5)
-        fig.subplots_adjust(left=0.06, right=0.99, bottom=0.30, top=0.88, wspace=0.22)
+        fig.subplots_adjust(left=0.06, right=0.99, bottom=0.25, top=0.88, wspace=0.22)
     return fig
 
 
@@ -222,7 +222,7 @@ def _draw_branches(loss_ax, acc_ax, c: Controller, *, lang: str, smooth: int) ->
         loss_ax.plot(range(split, len(losses)), losses[split:], color=colour, lw=0.6, alpha=0.25)
         loss_ax.plot(range(split, len(losses)), smoothed(losses, smooth)[split:], color=colour, lw=1.8, label=label)
         ends, accuracy = branch.history.epoch_end_steps, branch.history.epochs["val_acc"]
-        later = [(s, a) for s, a in zip(ends, accuracy) if s > split]
+        later = [(s, a) for s, a in zip(ends, accuracy) if s >= split]  # from the fork's own epoch end
         acc_ax.plot([s for s, _ in later], [a for _, a in later], "o-", color=colour, ms=5, label=label)
         everything += losses
     for step in sorted({b.fork_step for b in branches if b.parent is not None}):
@@ -239,4 +239,4 @@ def _draw_branches(loss_ax, acc_ax, c: Controller, *, lang: str, smooth: int) ->
         axis.tick_params(labelsize=FONT_PT - 0.5)
         axis.grid(alpha=0.3)
     loss_ax.set_ylabel(t("plot.loss", lang), fontsize=FONT_PT)
-    loss_ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.17), ncol=2, fontsize=FONT_PT - 0.5, frameon=False)
+    loss_ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.15), ncol=2, fontsize=FONT_PT - 0.5, frameon=False)

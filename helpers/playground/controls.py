@@ -42,7 +42,10 @@ def make_optimizer(name: str, params: Iterable[torch.nn.Parameter], lr: float) -
 
 
 def shown(control: str, value: Any) -> str:
-    """A control's value as a person reads it, the way its widget shows it: lr 5.0e-2, not 0.05011872336272725."""
+    """A control's value as a person reads it, the way its widget shows it: lr 5.0e-2, not 0.05011872336272725.
+
+    "lr" is also the format of any small positive number the playground shows (an update ratio, a gradient norm).
+    """
     if value is None:
         return "∞"
     if control == "lr":

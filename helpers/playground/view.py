@@ -140,7 +140,7 @@ class Playground:
                               layout=w.Layout(width="200px")),
             **{name: w.Text(value=self._text(name), description=t(f"pg.{name}", lang), style=wide,
                             placeholder=t("pg.epochs_hint", lang) if name == "epochs" else "",
-                            layout=w.Layout(width="240px" if name == "epochs" else "170px"))
+                            layout=w.Layout(width="190px" if name == "epochs" else "160px"))
                for name in ("batch_size", "log_interval", "epochs")},
         }
         for name, control in self.controls.items():
@@ -149,30 +149,31 @@ class Playground:
             control.observe(self._observer(name), names="value")
         self.buttons = {name: w.Button(description=t(f"pg.{name}", lang), button_style=style, icon=icon,
                                        tooltip=t(f"pg.{name}_tip", lang) if name in ("reset", "fork") else "",
-                                       layout=w.Layout(width="118px"))
+                                       layout=w.Layout(width="104px"))
                         for name, (style, icon) in BUTTONS.items()}
         for name, button in self.buttons.items():
             button.on_click(self._clicker(name))
         self.branch_menu = w.Dropdown(options=self._branch_options(), value=0, description=t("pg.branch", lang),
-                                      style=wide, layout=w.Layout(width="440px"))
+                                      style=wide, layout=w.Layout(width="330px"))
         self.branch_menu.observe(self._branch_chosen, names="value")
         self.progress_bar = w.IntProgress(value=0, min=0, max=1, description=t("pg.progress", lang), style=wide,
-                                          layout=w.Layout(width="240px"))
+                                          layout=w.Layout(width="200px"))
         self.status_line = w.HTML(layout=w.Layout(min_height="44px"))
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{CHART_WIDTH_PX}px"))
         # The log: an HTML widget in a box that scrolls from the bottom (see the module's docstring).
         self.log_box = w.HTML(layout=w.Layout(height="112px", overflow="auto", display="flex",
-                                              flex_flow="column-reverse", border="1px solid #ccc",
-                                              max_width=f"{CHART_WIDTH_PX}px"))
+                                              flex_flow="column-reverse", border="1px solid #ccc", width="51%",
+                                              min_width="360px"))
         self.log_box.add_class("pg-log")
         row = dict(layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.widget = w.VBox([
             w.HTML(f"<b>{html.escape(t('pg.title', lang))}</b>"),
             w.HBox([self.controls[n] for n in ("lr", "optimizer", "amp")], **row),
-            w.HBox([self.controls[n] for n in ("batch_size", "log_interval", "epochs")], **row),
-            w.HBox([self.buttons[n] for n in ("start", "pause", "resume", "stop", "reset")], **row),
-            w.HBox([self.buttons["fork"], self.branch_menu, self.progress_bar], **row),
-            self.status_line, self.chart, self.health.widget(), self.log_box,
+            w.HBox([*(self.controls[n] for n in ("batch_size", "log_interval", "epochs")), self.branch_menu], **row),
+            w.HBox([*self.buttons.values(), self.progress_bar], **row),
+            self.status_line, self.chart,
+            w.HBox([self.log_box, self.health.widget()], layout=w.Layout(flex_flow="row wrap", align_items="flex-start",
+                                                                         max_width=f"{CHART_WIDTH_PX}px")),
         ], layout=w.Layout(width="100%", max_width=f"{CHART_WIDTH_PX + 20}px"))
         self.widget.add_class("pg-playground")
 
