@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from .. import syllabus
 from ..checks import is_whole
 from ..i18n import check_language, get_language, t
 from .batches import BatchLog, BatchStats
@@ -57,8 +58,6 @@ class Controller:
         loop_args: dict[str, Any] | None = None,
         echo: bool = True,
     ):
-        from .. import syllabus
-
         self.lang = check_language(lang or get_language())
         if not is_whole(log_interval, 1):
             raise ValueError(t("step.bad_log_interval", self.lang, value=log_interval))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
+from .. import syllabus
 from ..i18n import t
 from . import messages  # noqa: F401  (registers the "step." texts this module's errors use)
 
@@ -204,8 +205,6 @@ def note_key(source: LoopSource, label: Label) -> str | None:
 
 def _note_table() -> dict[tuple[Label, str], str]:
     """(label, code) -> note key, for the lines of the loops lessons 02 and 07 print."""
-    from .. import syllabus
-
     table = {}
     for lesson, function in (("02", syllabus.train_one_epoch), ("07", syllabus.train_one_epoch_amp)):
         source = read_loop(function)
