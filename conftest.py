@@ -17,7 +17,7 @@ import pytest
 # the kernels fight over the cores and tiny training steps get many times slower. One thread each.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-KIND_BY_FILE = {"test_site.py": "browser"}
+KIND_BY_FILE = {"test_site.py": "browser", "test_teacher.py": "slow"}  # the teacher test reruns every checker
 KIND_BY_FIXTURE = {"kernel": "kernel", "lab": "browser", "standalone": "torchrun", "two_nodes": "torchrun",
                    "torchrun_run": "torchrun"}
 KINDS = ("notebook", "browser", "kernel", "torchrun")

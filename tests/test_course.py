@@ -96,6 +96,14 @@ def test_changed_english_makes_bengali_stale(mini):
     assert not any("older English version" in p for p in course.check(mini))
 
 
+def test_a_speaker_note_glued_to_a_text_cell_is_reported(mini):
+    """With one blank line before it, jupytext keeps the note inside the text above: learners would read it."""
+    en = mini / "lessons_en" / "99_demo.md"
+    en.write_text(en.read_text(encoding="utf-8").replace("Some text.", "Some text.\n\n<!-- notes -->\nAsk first."),
+                  encoding="utf-8")
+    assert any("inside a text cell" in p and "lessons_en/99_demo.md" in p for p in course.check(mini))
+
+
 def test_stale_notebook_is_reported(mini):
     path = course.notebook_path(mini, "en", "99_demo")
     nb = nbformat.read(path, as_version=4)

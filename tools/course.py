@@ -38,6 +38,7 @@ from tools.lessons import (  # noqa: F401
     COLAB_URL,
     LANGS,
     NOTEBOOK_NAME,
+    NOTES_MARKER,
     ROOT,
     SETUP_TAG,
     colab_url,
@@ -284,6 +285,11 @@ def check(root: Path = ROOT) -> list[str]:
             for difference in code_differences(en_cell, bn_cell):
                 problems.append(f"{name}: code cells differ between the English and Bengali lessons "
                                 f"(code cell {i}: {difference})")
+        for lang, lesson in (("en", en), ("bn", bn)):
+            for cell in lesson.cells:
+                if NOTES_MARKER in cell.source and not is_notes(cell):
+                    problems.append(f"{name}: lessons_{lang}/{name}.md has {NOTES_MARKER} inside a text cell, so the "
+                                    "note would show in the learners' notebook; put two blank lines before it")
         if _shape(en) != _shape(bn):
             problems.append(f"{name}: cell order or headings are not parallel")
         recorded = bn.metadata.get("translation_of", {}).get("sha256")
