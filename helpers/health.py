@@ -51,14 +51,18 @@ MESSAGES: dict[str, dict[str, str]] = {
 register(MESSAGES)
 
 
-def weight_layers(model: nn.Module) -> dict[str, list[nn.Parameter]]:
-    """{module name: its own trainable parameters, weight first} for every module that holds some."""
+def weight_layers(model: nn.Module, optimizer: torch.optim.Optimizer | None = None) -> dict[str, list[nn.Parameter]]:
+    """{module name: its own trainable parameters, weight first} for every module that holds some.
+
+    With an optimizer, only the parameters it holds: a weight no optimizer steps has no update to measure.
+    """
+    held = None if optimizer is None else {id(p) for group in optimizer.param_groups for p in group["params"]}
     layers = {}
     for name, module in model.named_modules():
-        params = [p for key, p in module.named_parameters(recurse=False) if p.requires_grad and key != "weight"]
-        weight = getattr(module, "weight", None)
-        if isinstance(weight, nn.Parameter) and weight.requires_grad:
-            params.insert(0, weight)
+        own = [(key, p) for key, p in module.named_parameters(recurse=False)
+               if p.requires_grad and (held is None or id(p) in held)]
+        params = [p for key, p in own if key != "weight"]
+        params[:0] = [p for key, p in own if key == "weight"]
         if params:
             layers[name or type(module).__name__] = params
     return layers
@@ -95,7 +99,7 @@ class Health:
         if every is not None and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
             raise ValueError(t("health.bad_every", value=every))
         self.model, self.optimizer, self.every = model, optimizer, every
-        self._layers = weight_layers(model)
+        self._layers = weight_layers(model, optimizer)
         self.layers = list(self._layers)
         self._params = [p for params in self._layers.values() for p in params]
         self._index = torch.tensor([i for i, params in enumerate(self._layers.values()) for _ in params])
@@ -159,6 +163,9 @@ class Health:
         return hook
 
     def _before_step(self, optimizer, args, kwargs) -> None:
+        if not self._params:  # the optimizer holds none of the model's weights (the doctor says so): nothing to see
+            self._grad_norms, self._before = torch.zeros(0), []
+            return
         with torch.no_grad():
             grads = [p.grad if p.grad is not None else torch.zeros((), device=p.device) for p in self._params]
             squares = torch.stack(torch._foreach_norm(grads)).float() ** 2  # one kernel for every gradient
@@ -187,7 +194,8 @@ class Health:
     def _record(self) -> None:
         with torch.no_grad():
             ratios = torch.stack([((w.detach() - b).float().std() / b.float().std()) if b.numel() > 1
-                                  else torch.full((), NAN, device=b.device) for w, b in zip(self._weights, self._before)])
+                                  else torch.full((), NAN, device=b.device) for w, b in zip(self._weights, self._before)]
+                                 ) if self._before else torch.zeros(0)
             weights = torch.stack((self._grad_norms.to(ratios.device), ratios), dim=1)
         self._samples.append((self.step, weights, dict(self._acts)))
         self._before, self._grad_norms = [], None

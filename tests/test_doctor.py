@@ -1061,3 +1061,11 @@ def test_every_dynamics_code_has_its_message_and_fix_in_both_languages_and_names
         for lang in ("en", "bn"):
             assert (ROOT / f"lessons_{lang}" / f"{dynamics.LESSON}.md").exists()
         assert Finding(code, {}).code == code and doctor._lesson(code) == dynamics.LESSON
+
+
+def test_an_optimizer_of_another_model_gets_one_finding_not_a_dynamics_one_too(digits):
+    """Lesson 09's stale optimizer: the model's weights never move, and the doctor names the cause, not the symptom."""
+    torch.manual_seed(0)
+    model, other = DigitClassifier(), DigitClassifier()
+    findings, _ = watched_steps(model, torch.optim.Adam(other.parameters(), lr=1e-3), digits)
+    assert [f.code for f in findings] == ["optimizer_other_params"]

@@ -78,8 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "দিয়ে ভাগ করো।",
     },
     "ex.12.smooth.swapped": {
-        "en": "The weights are swapped: beta goes with the average so far, 1 - beta with the new loss.",
-        "bn": "ভার দুটো উল্টে গেছে: beta যায় এ পর্যন্ত গড়ের সঙ্গে, 1 - beta নতুন লসের সঙ্গে।",
+        "en": "The two factors are swapped: beta goes with the average so far, 1 - beta with the new loss.",
+        "bn": "গুণক দুটো উল্টে গেছে: beta যায় এ পর্যন্ত গড়ের সঙ্গে, 1 - beta নতুন লসের সঙ্গে।",
     },
     "ex.12.smooth.length": {
         "en": "Return one smoothed value per loss: {expected} values, got {got}.",
