@@ -91,7 +91,7 @@ def test_a_refusal_from_code_is_answered_in_code_not_under_the_widget(small_digi
 def test_fork_button_branch_menu_and_health_panel(small_digits):
     pg = tiny_playground(small_digits, mode="poll")  # poll mode without a kernel: trains in this thread
     pg.buttons["start"].click()
-    layer = "<td style='padding:0 8px;white-space:nowrap;font-family:monospace'>1</td>"  # the Linear layer, "1"
+    layer = "<td style='padding:0 5px;white-space:nowrap;font-family:monospace'>1</td>"  # the Linear layer, "1"
     assert "Health at step" in pg.health.html.value and layer in pg.health.html.value
     pg.buttons["fork"].click()
     assert [label for label, _ in pg.branch_menu.options] == ["A: original", "B: no change"]

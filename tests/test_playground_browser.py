@@ -113,12 +113,32 @@ def _log_has_grown(page, facts: dict, timeout: float = 30) -> dict:
     raise AssertionError("no new log lines")
 
 
+STEPS = """() => {
+    const match = document.querySelector('.pg-status').innerText.match(/(?:step|স্টেপ) (\\d+)/);
+    return match ? Number(match[1]) : 0;
+}"""
+HEALTH_FITS = """() => {
+    const box = document.querySelector('.pg-health').getBoundingClientRect();
+    const table = document.querySelector('.pg-health table');
+    return !table || table.getBoundingClientRect().right <= box.right + 1;
+}"""
+
+
+def _train_steps(page, texts: dict, steps: int) -> None:
+    """Press Start, let the run train `steps` steps (as the status line counts them), press Stop."""
+    before = page.evaluate(STEPS)
+    _button(page, texts["start"]).click()
+    page.wait_for_function(f"() => ({STEPS})() >= {before + steps}")
+    _button(page, texts["stop"]).click()
+    page.wait_for_function("text => document.querySelector('.pg-status').innerText.includes(text)", arg=texts["stopped"])
+
+
 def _button(page, label: str):
     """The playground's button whose whole text is `label`: "Start" is not "Restart", nor শুরু "আবার শুরু"."""
     return page.locator(".pg-playground button").filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
 
 
-def _drive(url: str, lang: str) -> Path:
+def _drive(url: str, lang: str, *, after_fork: int = 6) -> Path:
     """Run the playground in `lang` in the browser, checking what the learner sees; the picture's path."""
     from playwright.sync_api import sync_playwright
 
@@ -190,7 +210,7 @@ def _drive(url: str, lang: str) -> Path:
             page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["next_step"])
             time.sleep(2)  # a few redraws: the dashed line at the change
             page.wait_for_function("() => document.querySelectorAll('.pg-health tr').length >= 3")  # live, per layer
-            assert texts["health"] in page.locator(".pg-health").inner_text()
+            assert texts["health"] in page.locator(".pg-health").inner_text() and page.evaluate(HEALTH_FITS)
             assert page.evaluate(OVERLAPS) == []  # nothing on top of anything else
             page.screenshot(path=str(ARTIFACTS / f"{prefix}-2-lr-changed.png"))
             page.locator(".jp-Notebook .jp-Cell-outputArea").first.screenshot(path=str(ARTIFACTS / f"{prefix}.png"))
@@ -223,17 +243,10 @@ def _drive(url: str, lang: str) -> Path:
             page.wait_for_function("() => [...document.querySelectorAll('.pg-playground select option')]"
                                    ".some(o => o.textContent.replace(/\\u00a0/g, ' ')"  # options have nbsp
                                    ".includes('B: lr 1.0e-2 → 3.2e-2'))")
-            _button(page, texts["start"]).click()
-            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["loss"])
-            time.sleep(4)  # branch B trains a little past the fork
-            _button(page, texts["stop"]).click()
-            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
+            _train_steps(page, texts, after_fork)  # branch B trains past the fork
             page.locator(".pg-playground select").last.select_option(index=0)  # back to branch A, as it was left
             page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["switched"])
-            _button(page, texts["start"]).click()
-            time.sleep(4)  # A goes on with its own learning rate: two curves from the fork
-            _button(page, texts["stop"]).click()
-            page.wait_for_function("text => document.body.innerText.includes(text)", arg=texts["stopped"])
+            _train_steps(page, texts, after_fork)  # A goes on with its own learning rate: two curves from the fork
             time.sleep(1)
             assert page.evaluate(OVERLAPS) == []
             page.evaluate("() => document.querySelector('.pg-playground').scrollIntoView({block: 'start'})")
@@ -271,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         print(reason, file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as folder, _jupyterlab(Path(folder), args.lang) as url:
-        picture = _drive(url, args.lang)
+        picture = _drive(url, args.lang, after_fork=40)  # a picture: the branches long enough to compare
     for kind in KINDS:
         target = _picture(args.lang, kind)
         shutil.copyfile(picture.with_name(picture.stem + kind + ".png"), target)

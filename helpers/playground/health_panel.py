@@ -79,7 +79,7 @@ class HealthPanel:
         if not latest:
             return f"<div style='{STYLE};color:#555'>{html.escape(t('pg.health.waiting', lang, every=self.every))}</div>"
         step = self.offset + next(iter(latest.values()))["step"] + 1
-        head = "".join(f"<th style='text-align:left;padding:0 8px;white-space:nowrap'>{html.escape(t(key, lang))}</th>"
+        head = "".join(f"<th style='text-align:left;padding:0 5px;white-space:nowrap'>{html.escape(t(key, lang))}</th>"
                        for key in ("pg.health.layer", "pg.health.update_ratio", "pg.health.grad_norm"))
         rows = "".join(self._row(layer, values, lang) for layer, values in latest.items())
         title = html.escape(t("pg.health.title", lang, step=step))
@@ -93,11 +93,11 @@ class HealthPanel:
         low, high = BAR_RANGE
         share = min(1.0, max(0.0, (log_ratio - low) / (high - low)))
         healthy = (math.log10(HEALTHY_RATIO) - low) / (high - low)
-        bar = (f"<div style='position:relative;width:110px;height:11px;background:#eee;display:inline-block;"
+        bar = (f"<div style='position:relative;width:80px;height:11px;background:#eee;display:inline-block;"
                f"vertical-align:middle'><div style='width:{share:.0%};height:11px;background:{COLOURS[kind]}'></div>"
                f"<div style='position:absolute;left:{healthy:.0%};top:-2px;width:1px;height:15px;background:#333'>"
                f"</div></div>")
-        cell = "padding:0 8px;white-space:nowrap"
+        cell = "padding:0 5px;white-space:nowrap"
         numbers = [shown("lr", v) if v > 0 and math.isfinite(v) else str(v) for v in (ratio, grad)]
         return (f"<tr><td style='{cell};font-family:monospace'>{html.escape(layer)}</td>"
                 f"<td style='{cell}'>{bar} {numbers[0]}</td><td style='{cell}'>{numbers[1]}</td>"

@@ -159,6 +159,7 @@ class Playground:
         self.progress_bar = w.IntProgress(value=0, min=0, max=1, description=t("pg.progress", lang), style=wide,
                                           layout=w.Layout(width="200px"))
         self.status_line = w.HTML(layout=w.Layout(min_height="44px"))
+        self.status_line.add_class("pg-status")
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width=f"{CHART_WIDTH_PX}px"))
         # The log: an HTML widget in a box that scrolls from the bottom (see the module's docstring).
         self.log_box = w.HTML(layout=w.Layout(height="112px", overflow="auto", display="flex",
