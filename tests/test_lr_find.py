@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import helpers
 from helpers.data import TensorLoader
-from helpers.lr_find import lr_find
+from helpers.lr_finder import lr_find
 from helpers.models import DigitClassifier
 
 

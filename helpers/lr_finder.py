@@ -1,5 +1,8 @@
 """The learning-rate range test on the course's own step, leaving everything as it found it (lesson 12).
 
+(The module is `lr_finder`, not `lr_find`: `helpers.lr_find` is the function, and a submodule of the same name
+would take its place in the package once imported.)
+
     finder = helpers.lr_find(model, train_loader, optimizer, criterion)
     finder.suggestion   # a learning rate to start from
     finder.plot()       # loss against learning rate, the suggestion marked
