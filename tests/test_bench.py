@@ -57,3 +57,19 @@ def test_hand_loop_and_fit_start_from_the_same_weights(workload):
     for a, b in zip(first.state_dict().values(), second.state_dict().values()):
         assert torch.equal(a, b)
     assert torch.equal(batch_a[0], batch_b[0]) and torch.equal(batch_a[1], batch_b[1])
+
+
+def test_whole_runs_are_counted_when_asked_and_the_table_says_so(monkeypatch, capsys, tmp_path):
+    """`--whole` reaches the run under valgrind, and the printed table says what was counted (issue 20)."""
+    calls = []
+    monkeypatch.setattr(sys, "argv", ["fit_instructions.py", "--workload", "mlp", "--epochs", "2", "--whole"])
+    monkeypatch.setattr(fit_instructions.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(fit_instructions, "build_control", lambda folder: tmp_path / "libcgctl.so")
+    monkeypatch.setattr(fit_instructions.subprocess, "run", lambda args, **kwargs: calls.append(args))
+    counts = dict(zip(fit_instructions.RUNNERS, (600, 606, 612)))
+    monkeypatch.setattr(fit_instructions, "read_dumps", lambda folder: counts)
+    fit_instructions.main()
+    assert calls and calls[0][-1] == "--whole" and "--inside" in calls[0]
+    out = capsys.readouterr().out
+    assert "whole fresh runs of 2 epochs" in out
+    assert "| 1.0100 |" in out and "| 1.0200 |" in out  # 606 / 600 and 612 / 600
