@@ -5,7 +5,8 @@ Three ways in:
   a loop's pieces, printing each finding (what is wrong, why it matters, the fix, the lesson) in English or Bengali;
 - `Watch(model, optimizer, criterion)`: a context manager around a hand-written loop that reports each problem
   once while it runs (`helpers.fit` uses one unless `watch=False`); checks that need a value from the device
-  run on a sample of steps only, so training does not slow down;
+  run on a sample of steps only, so training does not slow down; it also reads the run's dynamics (updates
+  too large or too small, dead units, vanishing gradients: helpers/dynamics.py, lesson 12);
 - `explain_error(error)`: the explanation for the device and shape errors PyTorch raises, added by the
   helpers loop to the error it re-raises.
 """
