@@ -172,3 +172,25 @@ def test_plot_health_without_a_recorded_step_says_so():
     health = Health(model, torch.optim.SGD(model.parameters(), lr=0.1))
     with pytest.raises(ValueError, match="No step recorded"):
         plot_health(health, lang="en")
+
+
+def test_a_health_around_fit_with_the_doctor_watching_records_its_steps(small_digits, digits, capsys):
+    """Two readers at once: the Health's own hooks and the doctor's dynamics on the same optimizer."""
+    from torch.utils.data import TensorDataset
+
+    from helpers.data import TensorLoader
+    from helpers.models import DigitClassifier
+
+    torch.manual_seed(0)
+    images, labels = small_digits
+    train = TensorLoader(TensorDataset(images, labels), batch_size=32, shuffle=True, seed=0)
+    val_images, val_labels = digits["val"].tensors
+    val = TensorLoader(TensorDataset(val_images[:64], val_labels[:64]), batch_size=64)
+    model = DigitClassifier(width=4)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with Health(model, optimizer, every=5) as health:
+        helpers.fit(model, train, val, epochs=2, optimizer=optimizer, criterion=nn.CrossEntropyLoss(),
+                    device="cpu", progress=False, log_interval=None)
+    assert sorted({row["step"] for row in health.rows}) == [0, 5, 10, 15]  # 16 steps: 8 batches, 2 epochs
+    assert "⚠" not in capsys.readouterr().out
+    assert not optimizer._optimizer_step_pre_hooks and not optimizer._optimizer_step_post_hooks
