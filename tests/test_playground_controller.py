@@ -391,3 +391,32 @@ def test_the_loss_axis_is_not_flattened_by_a_diverged_step():
     assert loss_range(healthy) == (0.0, pytest.approx(2.3 * 1.05), 0, False)  # the whole curve, the start included
     bottom, top, above, log = loss_range(healthy + [1e27, 3e27])
     assert top < 10 and above == 2 and not log
+
+
+def test_a_fork_replays_bitwise_with_dropout_drawing_from_the_global_random_state(small_digits):
+    def dropout_mlp() -> nn.Module:
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10))
+
+    torch.manual_seed(1)
+    reference = with_model(small_digits, dropout_mlp(), optimizer="SGD+momentum", epochs=1)
+    reference.start()
+    reference.start()
+    expected = list(reference.history.loss)
+    torch.manual_seed(1)
+    c = with_model(small_digits, dropout_mlp(), optimizer="SGD+momentum", epochs=1)
+    c.start()
+    assert c.fork() and c.start()
+    torch.manual_seed(12345)  # anything drawn in between must not matter: the branch brings its own random state
+    assert c.switch("A") and c.start()
+    assert c.history.loss == expected and c.branches[1].history.loss == expected
+
+
+def test_the_health_panel_judges_a_layer_as_the_doctor_does():
+    import math
+
+    from helpers.dynamics import THRESHOLDS
+    from helpers.playground.health_panel import verdict
+
+    large, small = math.log10(THRESHOLDS["too_large"]), math.log10(THRESHOLDS["too_small"])
+    assert [verdict(large + 0.01), verdict(-3.0), verdict(small - 0.01)] == ["too_large", "ok", "too_small"]

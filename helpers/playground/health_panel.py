@@ -12,6 +12,7 @@ import html
 import math
 from typing import TYPE_CHECKING
 
+from ..dynamics import THRESHOLDS
 from ..health import HEALTHY_RATIO, Health
 from ..i18n import t
 from .controls import shown
@@ -19,11 +20,10 @@ from .controls import shown
 if TYPE_CHECKING:
     from .controller import Controller
 
-# What the verdict column calls too large or too small: wide bands around Karpathy's 1e-3, so that no healthy run
-# of the course is flagged (measured on DigitClassifier, issue 21: Adam 1e-3 gives 10^-2.4 to 10^-1.8 per step,
-# SGD at 1e-6 10^-7, Adam at 0.1 10^-0.4 in its first steps).
-TOO_SMALL, TOO_LARGE = -5.0, -1.0  # log10 of the update ratio
-BAR_RANGE = (-7.0, 0.0)  # the bar's scale, log10
+# What the verdict column calls too large or too small: the mistake doctor's own thresholds (helpers.dynamics, measured
+# on the course's runs), so that the panel and the doctor never disagree about a layer.
+TOO_SMALL, TOO_LARGE = math.log10(THRESHOLDS["too_small"]), math.log10(THRESHOLDS["too_large"])  # log10 of the ratio
+BAR_RANGE = (-7.0, 1.0)  # the bar's scale, log10: from far too small to past too large
 COLOURS = {"ok": "#2e7d32", "too_small": "#ef6c00", "too_large": "#c62828"}
 STYLE = "font-size:13px;line-height:1.45;border-collapse:collapse"
 
