@@ -1,8 +1,8 @@
 """The playground's own texts (lesson 10): control labels, states, messages, log lines, chart and lab labels.
 
 One table, registered with helpers.i18n at import; the controller, the chart and the view look them up by key.
-Button names inside a message are quoted «like this» in both languages' Bengali (one quoting style), and the
-Bengali button labels are all imperatives («শুরু করো», «চালিয়ে যাও», ...), as lessons_bn/GLOSSARY.md has resume.
+In the Bengali messages a button's name is always quoted «like this» (one quoting style), and the Bengali button
+labels are all imperatives («শুরু করো», «বিরতি দাও», «চালিয়ে যাও», ...), as lessons_bn/GLOSSARY.md has resume.
 """
 
 from __future__ import annotations
