@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import queue
 import threading
 import time
 
@@ -16,6 +14,7 @@ pytest.importorskip("ipywidgets")
 from helpers.data import TensorLoader  # noqa: E402
 from helpers.i18n import t  # noqa: E402
 from helpers.playground import Controller, Playground, State, default_mode  # noqa: E402
+from tests.kernel_driver import Kernel  # noqa: E402
 
 
 def tiny_playground(small_digits, **options) -> Playground:
@@ -125,48 +124,6 @@ ids = {{name: w.model_id for name, w in {{**pg.controls, **pg.buttons, "progress
 """
 
 
-class Kernel:
-    """A kernel of this environment, with the few messages a browser would send."""
-
-    def __init__(self):
-        from jupyter_client.manager import start_new_kernel
-
-        self.km, self.kc = start_new_kernel(kernel_name="python3")
-        self.kc.execute("1", reply=True, timeout=120)
-
-    def run(self, code: str, **expressions: str) -> dict:
-        reply = self.kc.execute(code, reply=True, timeout=120, user_expressions=expressions)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        found = reply["content"]["user_expressions"]
-        return {k: ast.literal_eval(v["data"]["text/plain"]) for k, v in found.items()}
-
-    def send(self, comm_id: str, data: dict) -> None:
-        self.kc.shell_channel.send(self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
-
-    def update(self, comm_id: str, value) -> None:
-        """What ipywidgets' frontend sends when a learner moves a slider or types a value (protocol 2.x)."""
-        self.send(comm_id, {"method": "update", "state": {"value": value}, "buffer_paths": []})
-
-    def click(self, comm_id: str) -> None:
-        self.send(comm_id, {"method": "custom", "content": {"event": "click"}})
-
-    def wait_for_update(self, comm_id: str, timeout: float = 60) -> None:
-        """Until the kernel sends a state update of widget `comm_id` (e.g. the progress bar moved)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                msg = self.kc.get_iopub_msg(timeout=1)
-            except queue.Empty:
-                continue
-            if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
-                return
-        raise AssertionError("the widget never updated")
-
-    def close(self) -> None:
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
-
-
 def _ipykernel_major() -> int:
     from importlib.metadata import version
 
@@ -176,7 +133,7 @@ def _ipykernel_major() -> int:
 @pytest.fixture(scope="module")
 def kernel():
     pytest.importorskip("jupyter_client")
-    kernel = Kernel()
+    kernel = Kernel(settle=False)
     yield kernel
     kernel.close()
 

@@ -3,16 +3,14 @@
 The kernel is this environment's own: ipywidgets 8 in .venv, ipywidgets 7.7.1 and ipykernel 6.17.1 in the
 Colab-pinned environment (.ci/colab-constraints.txt). The test sends the messages a browser sends (a click,
 a ticked checkbox) and reads back the state updates the kernel sends to the browser: what a learner sees.
-The approach is that of tests/test_playground.py; here every message is awaited until the kernel is idle again.
+The driver is tests/kernel_driver.py's, as in tests/test_playground.py; here every message is awaited until the
+kernel is idle again.
 """
 
 from __future__ import annotations
 
-import ast
 import html
-import queue
 import re
-import time
 
 import pytest
 
@@ -20,6 +18,7 @@ pytest.importorskip("ipywidgets")
 pytest.importorskip("jupyter_client")
 
 from helpers.i18n import t  # noqa: E402
+from tests.kernel_driver import Kernel  # noqa: E402
 
 SETUP = """
 import torch
@@ -58,71 +57,11 @@ facts = dict(result=stepper.result == plain, plain=plain,
 """
 
 
-class Kernel:
-    """A kernel of this environment; it keeps the last state of each widget as the browser would."""
-
-    def __init__(self):
-        from jupyter_client.manager import start_new_kernel
-
-        self.km, self.kc = start_new_kernel(kernel_name="python3")
-        self.kc.execute("1", reply=True, timeout=120)
-        self.state: dict[str, dict] = {}
-
-    def run(self, code: str, **expressions: str) -> dict:
-        reply = self.kc.execute(code, reply=True, timeout=180, user_expressions=expressions)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        self._collect(reply["parent_header"]["msg_id"])
-        found = reply["content"]["user_expressions"]
-        assert all(v["status"] == "ok" for v in found.values()), found
-        return {k: ast.literal_eval(v["data"]["text/plain"]) for k, v in found.items()}
-
-    def send(self, comm_id: str, data: dict) -> None:
-        """Send one comm message and wait until the kernel has handled it (idle again)."""
-        msg = self.kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data})
-        self.kc.shell_channel.send(msg)
-        self._collect(msg["header"]["msg_id"])
-
-    def click(self, comm_id: str) -> None:
-        """What the browser sends when a button is pressed (widget protocol 2.x, ipywidgets 7 and 8)."""
-        self.send(comm_id, {"method": "custom", "content": {"event": "click"}})
-
-    def tick(self, comm_id: str, value: bool) -> None:
-        """What the browser sends when a checkbox is ticked or cleared."""
-        self.send(comm_id, {"method": "update", "state": {"value": value}, "buffer_paths": []})
-
-    def value(self, comm_id: str) -> str:
-        return self.state[comm_id]["value"]
-
-    def _collect(self, msg_id: str, timeout: float = 180) -> None:
-        """Read iopub until the kernel is idle after `msg_id`, keeping every widget state it sent."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                msg = self.kc.get_iopub_msg(timeout=1)
-            except queue.Empty:
-                continue
-            content, kind = msg["content"], msg["msg_type"]
-            if kind == "comm_open" and "state" in content.get("data", {}):
-                self.state.setdefault(content["comm_id"], {}).update(content["data"]["state"])
-            elif kind == "comm_msg" and content["data"].get("method") in ("update", "echo_update"):
-                self.state.setdefault(content["comm_id"], {}).update(content["data"]["state"])
-            elif kind == "error":
-                raise AssertionError("\n".join(content["traceback"]))
-            elif (kind == "status" and content["execution_state"] == "idle"
-                  and msg["parent_header"].get("msg_id") == msg_id):
-                return
-        raise AssertionError("the kernel never became idle")
-
-    def close(self) -> None:
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
-
-
 @pytest.fixture(scope="module")
 def kernel():
     from importlib.metadata import version
 
-    kernel = Kernel()
+    kernel = Kernel(settle=True)
     kernel.run(SETUP)
     found = kernel.run("import ipykernel, ipywidgets", v="(ipywidgets.__version__, ipykernel.__version__)")["v"]
     assert found == (version("ipywidgets"), version("ipykernel"))  # the kernel runs this environment's packages
@@ -161,7 +100,7 @@ def test_kernel_next_line_skip_restart_and_run_to_end(kernel, lang):
     assert sorted(grads) == facts["layers"] and len(grads) >= 3
     assert all(width >= 1 for width in grads.values()) and max(grads.values()) == 240  # every layer has a gradient
 
-    kernel.tick(ids["skip6"], True)  # the learner ticks "6": the loop starts again without zero_grad
+    kernel.update(ids["skip6"], True)  # the learner ticks "6": the loop starts again without zero_grad
     code = kernel.value(ids["code"])
     assert "line-through" in code.split("# 5", 1)[1].split("# 7", 1)[0]
     assert t("step.ui.restarted", lang, lines="6") in html.unescape(kernel.value(ids["panel"]))
@@ -172,7 +111,7 @@ def test_kernel_next_line_skip_restart_and_run_to_end(kernel, lang):
         kernel.click(ids["next_line"])
     assert highlighted(kernel.value(ids["code"]))[0].startswith("optimizer.zero_grad()")
     assert t("step.skipped", lang) in html.unescape(kernel.value(ids["panel"]))
-    kernel.tick(ids["skip6"], False)  # cleared again: the whole loop
+    kernel.update(ids["skip6"], False)  # cleared again: the whole loop
     assert "line-through" not in kernel.value(ids["code"])
 
     for _ in range(10):  # through line 10: the weights have moved
@@ -218,7 +157,7 @@ def test_kernel_steps_from_later_cells_redraw_the_widget_and_the_end_says_what_t
     facts = kernel.run("", facts="dict(line=stepper.last.line, batch=stepper.last.batch)")["facts"]
     assert facts == {"line": 11, "batch": 1}
 
-    kernel.tick(ids["skip6"], True)
+    kernel.update(ids["skip6"], True)
     kernel.click(ids["run_to_end"])
     panel = html.unescape(kernel.value(ids["panel"]))
     facts = kernel.run("", facts="dict(result=stepper.result, first=stepper.batches[0].grad_norm, "
