@@ -194,3 +194,23 @@ def test_a_health_around_fit_with_the_doctor_watching_records_its_steps(small_di
     assert sorted({row["step"] for row in health.rows}) == [0, 5, 10, 15]  # 16 steps: 8 batches, 2 epochs
     assert "⚠" not in capsys.readouterr().out
     assert not optimizer._optimizer_step_pre_hooks and not optimizer._optimizer_step_post_hooks
+
+
+def test_the_update_ratio_of_a_large_weight_is_estimated_on_evenly_spaced_entries():
+    from helpers.health import RATIO_ENTRIES, ratio_entries
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(300, 100))  # 30,000 entries: every 7th is used
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    x, y = torch.randn(32, 300), torch.randn(32, 100)
+    before = model[0].weight.detach().clone()
+    with Health(model, optimizer, every=1) as health:
+        optimizer.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    picked = slice(None, None, 30_000 // RATIO_ENTRIES)
+    change, start = (model[0].weight.detach() - before).reshape(-1)[picked], before.reshape(-1)[picked]
+    assert ratio_entries(before).numel() == len(range(30_000)[picked]) <= 2 * RATIO_ENTRIES
+    assert health.latest()["0"]["update_ratio"] == pytest.approx((change.std() / start.std()).item(), rel=1e-5)
+    exact = ((model[0].weight - before).std() / before.std()).item()
+    assert health.latest()["0"]["update_ratio"] == pytest.approx(exact, rel=0.05)  # the estimate is close
