@@ -216,7 +216,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.usage": {"en": "usage:", "bn": "ব্যবহার:"},
     "cli.options": {"en": "options", "bn": "অপশন"},
     "cli.description": {"en": "Train DigitClassifier on the built-in digits and print each epoch (lesson 02 in one command).",
-                        "bn": "বিল্ট-ইন অঙ্কের ডেটায় DigitClassifier ট্রেন করে প্রতিটি ইপকের ফল ছাপে (এক কমান্ডে পাঠ 02)।"},
+                        "bn": "বিল্ট-ইন অঙ্কের ডেটায় DigitClassifier ট্রেন করে প্রতিটি ইপকের ফল ছাপে (এক কমান্ডে পাঠ ০২)।"},
     "cli.help.help": {"en": "show this help and exit", "bn": "এই সাহায্য দেখায় আর বেরিয়ে যায়"},
     "cli.help.lang": {"en": "language of the output: en or bn (default: {default})",
                       "bn": "আউটপুটের ভাষা: en অথবা bn (ডিফল্ট: {default})"},

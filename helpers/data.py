@@ -183,7 +183,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.bad_batch_size": {
         "en": "batch_size must be a positive whole number, got {value!r}.",
-        "bn": "batch_size একটি ধনাত্মক পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "batch_size-কে একটি ধনাত্মক পূর্ণসংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
 }
 register(MESSAGES)

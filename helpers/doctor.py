@@ -62,7 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.none": {"en": "✅ No problems found in what was checked.", "bn": "✅ যা যাচাই করা হলো, তাতে কোনো সমস্যা পাওয়া যায়নি।"},
     "doc.error_intro": {
         "en": "Explanation from helpers (the original PyTorch error is above):",
-        "bn": "helpers-এর ব্যাখ্যা (PyTorch-এর আসল ত্রুটিবার্তা ওপরে আছে):",
+        "bn": "helpers-এর ব্যাখ্যা (PyTorch-এর আসল এরর-বার্তা ওপরে আছে):",
     },
     "doc.double_softmax": {
         "en": "CrossEntropyLoss got probabilities (every row sums to 1), not logits: softmax was applied twice. "
@@ -78,7 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "CrossEntropyLoss got one-hot targets of shape {shape}. It accepts them as class probabilities, but "
         "class indices of shape [N] (dtype long) are the usual form: cheaper, and needed for ignore_index.",
         "bn": "CrossEntropyLoss {shape} shape-এর one-hot টার্গেট পেয়েছে। এগুলোকে ক্লাসের সম্ভাবনা হিসেবে নেওয়া যায় ঠিকই, "
-        "কিন্তু সাধারণ রূপ হলো [N] shape-এর ক্লাস ইনডেক্স (dtype long): সস্তা, আর ignore_index-এর জন্য দরকার।",
+        "কিন্তু সাধারণ রূপ হলো [N] shape-এর ক্লাস ইনডেক্স (dtype long): হিসাবে কম খরচের, আর ignore_index-এর জন্য দরকার।",
     },
     "doc.onehot_targets.fix": {"en": "targets = targets.argmax(dim=1)", "bn": "targets = targets.argmax(dim=1)"},
     "doc.float_class_targets": {
@@ -89,7 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.target_extra_dim": {
         "en": "The targets have shape {target_shape} but the loss expects [N] for outputs {output_shape}: "
         "one dimension too many.",
-        "bn": "টার্গেটের shape {target_shape}, কিন্তু {output_shape} আউটপুটের জন্য লস [N] চায়: একটি ডাইমেনশন বেশি।",
+        "bn": "টার্গেটের shape {target_shape}, কিন্তু {output_shape} আউটপুটের জন্য লস [N] চায়: একটি মাত্রা বেশি।",
     },
     "doc.target_extra_dim.fix": {"en": "targets = targets.squeeze(1)", "bn": "targets = targets.squeeze(1)"},
     "doc.class_out_of_range": {
@@ -167,7 +167,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.device_mismatch": {
         "en": "Tensors are on different devices: {devices}. PyTorch cannot compute across devices.",
-        "bn": "tensor-গুলো ভিন্ন ভিন্ন ডিভাইসে আছে: {devices}। PyTorch এক ডিভাইসের সঙ্গে আরেক ডিভাইসের হিসাব করতে পারে না।",
+        "bn": "tensor-গুলো ভিন্ন ভিন্ন ডিভাইসে আছে: {devices}। PyTorch দুই ডিভাইসের tensor মিলিয়ে হিসাব করতে পারে না।",
     },
     "doc.device_mismatch.fix": {
         "en": "model.to(device) once, and data, targets = data.to(device), targets.to(device) for every batch.",
@@ -195,7 +195,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "doc.train_mode_validation": {
         "en": "The model is in train mode while it is evaluated without gradients: dropout is still active, "
         "so validation numbers are noisy and too pessimistic.",
-        "bn": "গ্রেডিয়েন্ট ছাড়া মূল্যায়নের সময়ও মডেল train মোডে আছে: ড্রপআউট তখনো চালু, "
+        "bn": "গ্রেডিয়েন্ট ছাড়া মূল্যায়নের সময়ও মডেল ট্রেনিং মোডে আছে: ড্রপআউট তখনো চালু, "
         "তাই ভ্যালিডেশনের সংখ্যা নয়েজি হয়, ওঠানামা করে, আর আসলের চেয়ে খারাপ দেখায়।",
     },
     "doc.train_mode_validation.fix": {
@@ -219,7 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.scheduler_before_step.fix": {
         "en": "call scheduler.step() after optimizer.step() (per batch or per epoch, lesson 06).",
-        "bn": "optimizer.step()-এর পরে scheduler.step() কল করো (প্রতি ব্যাচে বা প্রতি ইপকে, পাঠ 06)।",
+        "bn": "optimizer.step()-এর পরে scheduler.step() কল করো (প্রতি ব্যাচে বা প্রতি ইপকে, পাঠ ০৬)।",
     },
     "doc.lr_too_large": {
         "en": "The loss grew from {first:.3g} to {now:.3g} within the first {steps} steps: the learning rate "
@@ -229,7 +229,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "doc.lr_too_large.fix": {
         "en": "try a learning rate 10 times smaller, or gradient clipping.",
-        "bn": "10 গুণ ছোট লার্নিং রেট দিয়ে দেখো, অথবা গ্রেডিয়েন্ট ক্লিপিং দাও।",
+        "bn": "লার্নিং রেট 10 দিয়ে ভাগ করে দেখো, অথবা গ্রেডিয়েন্ট ক্লিপিং দাও।",
     },
     "doc.nonfinite_loss": {
         "en": "The loss is {value} at step {step}: training has broken down.",

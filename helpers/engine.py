@@ -473,7 +473,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ones and the history is kept. Try a smaller learning rate (e.g. 10x lower) or gradient clipping "
         "(max_grad_norm=1.0), and check the data for nan values.",
         "bn": "থামানো হলো: ইপক {epoch}, ব্যাচ {batch}-এ লস {loss} হয়ে গেছে। ওজনগুলো শেষ ভালো অবস্থায় আছে, "
-        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন 10 গুণ কম), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
+        "হিস্ট্রিও রাখা আছে। লার্নিং রেট কমিয়ে দেখো (যেমন 10 দিয়ে ভাগ করে), অথবা গ্রেডিয়েন্ট ক্লিপিং দাও "
         "(max_grad_norm=1.0), আর ডেটায় nan আছে কি না দেখো।",
     },
     "fit.interrupted": {
@@ -490,7 +490,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.resumed": {
         "en": "Resumed from {path} after epoch {epoch}.",
-        "bn": "{path} থেকে আবার শুরু হলো, ইপক {epoch}-এর পর থেকে।",
+        "bn": "{path} থেকে ট্রেনিং চালিয়ে যাওয়া হচ্ছে, ইপক {epoch}-এর পর থেকে।",
     },
     "fit.early_stopping_changed": {
         "en": "Early stopping continues with this call's settings, not the checkpoint's: {changes}.",
@@ -498,7 +498,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.fresh_start": {
         "en": "No checkpoint to resume from yet: starting from epoch 1.",
-        "bn": "আবার শুরু করার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক 1 থেকে শুরু হচ্ছে।",
+        "bn": "চালিয়ে যাওয়ার মতো কোনো চেকপয়েন্ট এখনো নেই: ইপক 1 থেকে শুরু হচ্ছে।",
     },
     "fit.bad_epochs": {
         "en": "epochs must be a whole number of at least 1, got {value!r}.",
@@ -506,11 +506,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_optimizer": {
         "en": "optimizer must be a torch.optim optimizer, got {value}.",
-        "bn": "optimizer একটি torch.optim অপটিমাইজার হতে হবে, পাওয়া গেল {value}।",
+        "bn": "optimizer-কে একটি torch.optim অপটিমাইজার হতে হবে, পাওয়া গেল {value}।",
     },
     "fit.bad_lr": {
         "en": "The learning rate must be a finite number of at least 0, got {value!r}.",
-        "bn": "লার্নিং রেট 0 বা তার বেশি একটি সসীম সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "লার্নিং রেটকে 0 বা তার বেশি একটি সসীম সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "fit.bad_accumulation": {
         "en": "accumulation_steps must be a whole number of at least 1 (1 means no accumulation), got {value!r}.",
@@ -518,7 +518,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fit.bad_clip": {
         "en": "max_grad_norm must be None or a positive number, got {value!r}.",
-        "bn": "max_grad_norm হয় None, নয়তো একটি ধনাত্মক সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
+        "bn": "max_grad_norm-কে হয় None, নয়তো একটি ধনাত্মক সংখ্যা হতে হবে, পাওয়া গেল {value!r}।",
     },
     "fit.bad_log_interval": {
         "en": "log_interval must be a whole number of at least 1, got {value!r}.",

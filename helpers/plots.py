@@ -187,9 +187,9 @@ LESSON_LABELS: dict[str, dict[str, str]] = {
     },
     # lesson 08
     "l08.uninterrupted": {"en": "uninterrupted run", "bn": "না-থামানো রান"},
-    "l08.resumed": {"en": "resumed from the checkpoint", "bn": "চেকপয়েন্ট থেকে আবার শুরু"},
-    "l08.no_rng": {"en": "resumed, RNG state not restored", "bn": "আবার শুরু, RNG অবস্থা ফেরানো হয়নি"},
-    "l08.fresh_optimizer": {"en": "resumed with a fresh optimizer", "bn": "আবার শুরু, নতুন অপটিমাইজার দিয়ে"},
+    "l08.resumed": {"en": "resumed from the checkpoint", "bn": "চেকপয়েন্ট থেকে চালিয়ে যাওয়া"},
+    "l08.no_rng": {"en": "resumed, RNG state not restored", "bn": "চালিয়ে যাওয়া, RNG অবস্থা ফেরানো হয়নি"},
+    "l08.fresh_optimizer": {"en": "resumed with a fresh optimizer", "bn": "চালিয়ে যাওয়া, নতুন অপটিমাইজার দিয়ে"},
     "l08.saved_here": {"en": "checkpoint saved here", "bn": "এখানে চেকপয়েন্ট সংরক্ষণ"},
     "l08.best_epoch": {"en": "best epoch (saved)", "bn": "সেরা ইপক (সংরক্ষিত)"},
     "l08.early_stop": {"en": "early stopping", "bn": "আর্লি স্টপিং"},

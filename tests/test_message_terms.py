@@ -31,6 +31,7 @@ EXTRA_FORMS = {
     "layer": ["লেয়ার"],  # "layer: স্তর; মুখে 'লেয়ার'ও বলা হয়"
     "random": ["র‍্যান্ডম"],  # "random: এলোমেলো (র‍্যান্ডম)"; "random number generator: র‍্যান্ডম সংখ্যা জেনারেটর"
     "noisy": ["নয়েজ"],  # "less noisy" reads best as "নয়েজ কম"
+    "raise": ["Error হ", "Error দেখ"],  # "raise: '`TypeError` হয়', 'এরর দেখায়'": the error's own name is enough
 }
 # English spellings the glossary's first column does not list, for the same concept.
 EXTRA_SPELLINGS = {"batch normalisation": ["batch norm"]}
@@ -47,6 +48,9 @@ EXCEPTIONS = {
     ("ex.03.validate.per_batch", "count"): "'counts as much as' means 'matters as much' (সমান গুরুত্ব)",
     ("ex.03.weighted_loss.per_batch", "count"): "'counts as much as' means 'matters as much' (সমান গুরুত্ব)",
     ("l04.error", "error"): "a prediction's error (prediction − target): ত্রুটি, not a program's এরর",
+    ("ex.03.validate.per_batch", "weight"): "'weight each loss by its size' is weighting (ভার দেওয়া), not weights",
+    ("ex.03.weighted_loss.divide", "weight"): "'you weighted the means' is weighting (ভার দেওয়া), not weights",
+    ("ex.03.weighted_loss.per_batch", "weight"): "'weight every mean' is weighting (ভার দেওয়া), not weights",
     ("pg.health.waiting", "sample"): "'sampled step' is a step picked every few steps (নমুনা), not a data sample",
     ("step.ui.done", "step"): "'step through it' is going line by line (লাইন ধরে ধরে), not an optimizer step",
     ("step.ui.over", "step"): "'step through it' is going line by line (লাইন ধরে ধরে), not an optimizer step",

@@ -24,7 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The model still runs in training mode, so dropout gives a different answer on every call. "
         "Which call switches it to evaluation mode?",
         "bn": "মডেল এখনো ট্রেনিং মোডে চলছে, তাই ড্রপআউট প্রতিবার আলাদা উত্তর দিচ্ছে। "
-        "কোন কলটি একে মূল্যায়ন মোডে নিয়ে যায়?",
+        "কোন কলটি একে eval মোডে নিয়ে যায়?",
     },
     "ex.03.validate.graph": {
         "en": "The forward pass still builds a computation graph (gradients are enabled). "
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The loss is an average of the batch means, so the short last batch counts as much as a full one. "
         "Weight each batch's loss by its size and divide by the number of samples.",
         "bn": "লসটা ব্যাচের গড়গুলোর গড়, তাই ছোট শেষ ব্যাচটিও একটি পূর্ণ ব্যাচের সমান গুরুত্ব পাচ্ছে। "
-        "প্রতিটি ব্যাচের লসকে তার সাইজ দিয়ে গুণ করে ওজন দাও, তারপর স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
+        "প্রতিটি ব্যাচের লসকে তার সাইজ দিয়ে গুণ করে ভার দাও, তারপর স্যাম্পলের সংখ্যা দিয়ে ভাগ করো।",
     },
     "ex.03.validate.percent": {
         "en": "The accuracy looks like a percentage. Return a fraction between 0 and 1, as helpers.validate does.",
@@ -57,12 +57,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That is the average of the batch means: a batch of 2 samples counts as much as a batch of 64. "
         "Weight every mean by its batch size.",
         "bn": "এটা ব্যাচের গড়গুলোর গড়: 2টি স্যাম্পলের একটি ব্যাচও 64টির একটি ব্যাচের সমান গুরুত্ব পাচ্ছে। "
-        "প্রতিটি গড়কে তার ব্যাচ সাইজ দিয়ে গুণ করে ওজন দাও।",
+        "প্রতিটি গড়কে তার ব্যাচ সাইজ দিয়ে গুণ করে ভার দাও।",
     },
     "ex.03.weighted_loss.divide": {
         "en": "You weighted the means, good. Now divide by the number of samples (the sum of the batch sizes), "
         "not by the number of batches.",
-        "bn": "গড়গুলোকে ওজন দিয়েছ, ভালো। এবার ব্যাচের সংখ্যা দিয়ে নয়, স্যাম্পলের সংখ্যা (ব্যাচ সাইজগুলোর যোগফল) "
+        "bn": "গড়গুলোকে ভার দিয়েছ, ভালো। এবার ব্যাচের সংখ্যা দিয়ে নয়, স্যাম্পলের সংখ্যা (ব্যাচ সাইজগুলোর যোগফল) "
         "দিয়ে ভাগ করো।",
     },
     "ex.03.weighted_loss.sum": {
@@ -77,8 +77,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.03.diagnose.why": {
         "en": "A: both losses high and close (underfitting). B: training loss near 0 while validation loss "
         "rises (overfitting). C: both low and close (good).",
-        "bn": "A: দুটো লসই উঁচু আর কাছাকাছি (আন্ডারফিটিং)। B: ট্রেনিং লস প্রায় 0, অথচ ভ্যালিডেশন লস বাড়ছে "
-        "(ওভারফিটিং)। C: দুটোই নিচু আর কাছাকাছি (ভালো)।",
+        "bn": "A: দুটো লসই বেশি আর কাছাকাছি (আন্ডারফিটিং)। B: ট্রেনিং লস প্রায় 0, অথচ ভ্যালিডেশন লস বাড়ছে "
+        "(ওভারফিটিং)। C: দুটোই কম আর কাছাকাছি (ভালো)।",
     },
     "ex.03.diagnose.words": {
         "en": "Give a dict with the keys \"A\", \"B\", \"C\", each set to \"underfitting\", \"overfitting\" or \"good\".",
@@ -86,7 +86,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.03.diagnose.A": {
         "en": "Look at run A again: is its training loss low? A model that cannot even fit its training data...",
-        "bn": "রান A আবার দেখো: এর ট্রেনিং লস কি নিচু? যে মডেল নিজের ট্রেনিং ডেটাই ঠিকমতো শিখতে পারে না...",
+        "bn": "রান A আবার দেখো: এর ট্রেনিং লস কি কম? যে মডেল নিজের ট্রেনিং ডেটাই ঠিকমতো শিখতে পারে না...",
     },
     "ex.03.diagnose.B": {
         "en": "Look at run B again: what does its validation loss do while its training loss keeps falling?",

@@ -69,7 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ex.06.one_cycle.not_scheduler": {
         "en": "The function must return the scheduler it creates (a torch.optim.lr_scheduler.OneCycleLR).",
-        "bn": "ফাংশনটি যে শিডিউলার বানায়, সেটিই তাকে ফেরত দিতে হবে (একটি torch.optim.lr_scheduler.OneCycleLR)।",
+        "bn": "ফাংশনটিকে নিজের বানানো শিডিউলারটিই ফেরত দিতে হবে (একটি torch.optim.lr_scheduler.OneCycleLR)।",
     },
     # 06.after_validation
     "ex.06.after_validation.why": {
@@ -82,17 +82,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "ReduceLROnPlateau never lowered the learning rate although the loss stopped improving: its step() "
         "needs the metric and raised a TypeError, which was swallowed. Pass val_loss to it.",
         "bn": "লস কমা থেমে গেলেও ReduceLROnPlateau লার্নিং রেট একবারও কমায়নি: এর step()-এর মেট্রিক দরকার, "
-        "তাই step() কল করতেই TypeError এরর হয়েছিল, আর সেই এরর চাপা পড়ে গেছে। একে val_loss দাও।",
+        "তাই step() কল করতেই TypeError হয়েছিল, আর সেই এরর চাপা পড়ে গেছে। একে val_loss দাও।",
     },
     "ex.06.after_validation.no_metric": {
         "en": "ReduceLROnPlateau.step() raised a TypeError: it needs the monitored value, scheduler.step(val_loss).",
-        "bn": "ReduceLROnPlateau.step() কল করতেই TypeError এরর হয়েছে: এর দরকার নজরে রাখা মানটি, scheduler.step(val_loss)।",
+        "bn": "ReduceLROnPlateau.step() কল করতেই TypeError হয়েছে: এর দরকার নজরে রাখা মানটি, scheduler.step(val_loss)।",
     },
     "ex.06.after_validation.epoch_arg": {
         "en": "StepLR.step() got an argument: PyTorch reads it as an epoch number (a deprecated form) and warns. "
         "Only ReduceLROnPlateau takes the loss; call the others as scheduler.step().",
         "bn": "StepLR.step()-কে একটি আর্গুমেন্ট দেওয়া হয়েছে: PyTorch সেটাকে ইপকের নম্বর ধরে নেয় (একটি "
-        "ডেপ্রিকেটেড রূপ) আর সতর্ক করে। লস নেয় শুধু ReduceLROnPlateau; বাকিদের কল করো scheduler.step() হিসেবে।",
+        "ডেপ্রিকেটেড রূপ) আর সতর্ক করে। লস নেয় শুধু ReduceLROnPlateau; বাকিগুলোকে কল করো scheduler.step() হিসেবে।",
     },
     "ex.06.after_validation.others": {
         "en": "ReduceLROnPlateau works now, but StepLR never moved: the other schedulers must still call "
@@ -103,7 +103,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.06.after_validation.wrong": {
         "en": "The learning rates do not follow the schedules. Step ReduceLROnPlateau with val_loss and the "
         "others with no argument, once per call.",
-        "bn": "লার্নিং রেটগুলো শিডিউল মেনে চলছে না। ReduceLROnPlateau-কে val_loss দিয়ে আর বাকিদের কোনো "
+        "bn": "লার্নিং রেটগুলো শিডিউল মেনে চলছে না। ReduceLROnPlateau-কে val_loss দিয়ে আর বাকিগুলোকে কোনো "
         "আর্গুমেন্ট ছাড়া স্টেপ দাও, প্রতি কলে একবার।",
     },
 }

@@ -23,7 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.07.amp_step.order": {
         "en": "The step taken is about {ratio:.0f} times too small: clipping saw the scaled gradients. "
         "Call scaler.unscale_(optimizer) before clip_grad_norm_.",
-        "bn": "নেওয়া স্টেপটি যা হওয়ার কথা তার চেয়ে প্রায় {ratio:.0f} গুণ ছোট: ক্লিপিং স্কেল করা গ্রেডিয়েন্ট দেখেছে। "
+        "bn": "নেওয়া স্টেপটি যা হওয়ার কথা তার প্রায় {ratio:.0f} ভাগের এক ভাগ: ক্লিপিং স্কেল করা গ্রেডিয়েন্ট দেখেছে। "
         "clip_grad_norm_-এর আগে scaler.unscale_(optimizer) কল করো।",
     },
     "ex.07.amp_step.no_clip": {

@@ -33,7 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ex.08.save.no_optimizer": {
         "en": "The optimizer's state is missing, so a resumed Adam would start from zero. "
         "Add \"optimizer_state_dict\": optimizer.state_dict().",
-        "bn": "অপটিমাইজারের অবস্থা নেই, তাই আবার শুরু করা Adam শূন্য থেকে শুরু করবে। "
+        "bn": "অপটিমাইজারের অবস্থা নেই, তাই চেকপয়েন্ট থেকে চালিয়ে যাওয়া Adam শূন্য থেকে শুরু করবে। "
         "\"optimizer_state_dict\": optimizer.state_dict() যোগ করো।",
     },
     "ex.08.save.objects": {
