@@ -6,10 +6,13 @@ tests) and the whole `pytest` is what CI runs. A kind is named by the file or by
     browser   headless Chromium against JupyterLab or a built page (files named *_browser.py, test_site.py)
     kernel    a real Jupyter kernel driven through the widget protocol (*_kernel.py files, the `kernel` fixture)
     torchrun  several processes launched by torchrun (the `standalone`, `two_nodes`, `torchrun_run` fixtures)
+    process   a fresh Python process that imports torch (a test whose code starts `sys.executable`)
 Each of these kinds is also `slow`.
 """
 
+import inspect
 import os
+import re
 
 import pytest
 
@@ -20,7 +23,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 KIND_BY_FILE = {"test_site.py": "browser", "test_teacher.py": "slow"}  # the teacher test reruns every checker
 KIND_BY_FIXTURE = {"kernel": "kernel", "lab": "browser", "standalone": "torchrun", "two_nodes": "torchrun",
                    "torchrun_run": "torchrun"}
-KINDS = ("notebook", "browser", "kernel", "torchrun")
+KINDS = ("notebook", "browser", "kernel", "torchrun", "process")
+# How a test starts a fresh interpreter: each one imports torch again (about 2 s on a quiet machine).
+STARTS_A_PROCESS = re.compile(r"sys\.executable|start_child\(")
 
 
 def kind_of(item: pytest.Item) -> str | None:
@@ -35,7 +40,12 @@ def kind_of(item: pytest.Item) -> str | None:
     for fixture in getattr(item, "fixturenames", ()):
         if fixture in KIND_BY_FIXTURE:
             return KIND_BY_FIXTURE[fixture]
-    return KIND_BY_FILE.get(name)
+    if name in KIND_BY_FILE:
+        return KIND_BY_FILE[name]
+    function = getattr(item, "function", None)
+    if function is not None and STARTS_A_PROCESS.search(inspect.getsource(function)):
+        return "process"
+    return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
