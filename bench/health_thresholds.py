@@ -6,7 +6,7 @@ Every run below records `helpers.health.Health` on every step (CPU, one thread) 
 rules (helpers/dynamics.py, `THRESHOLDS`) look at, on the steps the doctor samples (`SAMPLED`, then every 50th):
 - largest update ratio: the largest layer's update-to-data ratio, its highest value over the samples;
 - early update ratio: the same, its highest value over the first samples (too small if even that is tiny);
-- dead units: the worst ReLU's share of dead units, its highest value held on two samples in a row;
+- dead units: the worst ReLU's share of dead units, its highest value;
 - gradient spread: the smallest layer gradient norm over the largest, its lowest value held on two samples in a row.
 Healthy runs are the `fit` calls of the lessons (their model, optimizer, rate, schedule and batch), the
 playground's defaults and the benchmark's MLP; broken runs are issue 21's measured cases. The doctor's
@@ -117,12 +117,12 @@ def summary(health: Health, every: int = 50) -> dict[str, float]:
     for s in steps:
         norms = [g for g in weights(s, "grad_norm") if g > 0]
         spread.append(min(norms) / max(norms) if len(norms) > 1 else math.nan)
-    pairs = list(zip(steps, steps[1:]))  # dead units and vanishing gradients need two samples in a row
+    pairs = list(zip(steps, steps[1:]))  # vanishing gradients need two samples in a row
     index = {s: i for i, s in enumerate(steps)}
     return {
         "large": max(top),
         "small": max(top[index[s]] for s in dynamics.SAMPLED if s in index),
-        "dead": max((min(dead[index[a]], dead[index[b]]) for a, b in pairs), default=math.nan),
+        "dead": max((d for d in dead if not math.isnan(d)), default=math.nan),
         "vanish": min((max(spread[index[a]], spread[index[b]]) for a, b in pairs), default=math.nan),
     }
 
@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="at most 3 epochs per run")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print("| run | healthy | largest update ratio | early update ratio | dead units (2 in a row) | "
+    print("| run | healthy | largest update ratio | early update ratio | dead units | "
           "gradient spread (2 in a row) | findings |")
     print("|---|---|---:|---:|---:|---:|---|")
     extremes: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}

@@ -27,8 +27,8 @@ THRESHOLDS = {
     # Over the first samples no layer moves by more than 1e-5 of its spread. Healthy: at least 1.9e-4 (SGD 1e-3,
     # the playground's rate with plain SGD); SGD 1e-6: 1.9e-7.
     "too_small": 1e-5,
-    # Share of a ReLU's units that are 0 for every sample of a batch, on two samples in a row. Healthy: at most
-    # 0.78 (lesson 08's overfitting run); Adam 0.1: 1.00 from its 6th step on (steps 5 and 9).
+    # Share of a ReLU's units that are 0 for every sample of a batch. Healthy: at most 0.78 on any step of any
+    # run (lesson 08's overfitting run); Adam 0.1: 1.00 from its 6th step on. Dead units do not come back.
     "dead": 0.95,
     # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.069;
     # a 10-layer sigmoid MLP: 2e-8.
@@ -101,7 +101,7 @@ class Dynamics:
         self.health = Health(model, optimizer, every=None, keep=4)
         self._quiet = 0.0  # the largest update ratio of the first samples
         self._quiet_layer = ""
-        self._runs = {"dead": 0, "vanishing": 0}  # samples in a row over the line
+        self._runs = {"vanishing": 0}  # samples in a row over the line
 
     def wants(self, step: int) -> bool:
         return step in SAMPLED or (step > 0 and step % self.every == 0)
@@ -142,10 +142,6 @@ class Dynamics:
         worst = max(((name, v) for name, v in self.health.activations().items() if not math.isnan(v["dead"])),
                     key=lambda item: item[1]["dead"], default=None)
         if worst is None or worst[1]["dead"] < THRESHOLDS["dead"]:
-            self._runs["dead"] = 0
-            return []
-        self._runs["dead"] += 1
-        if self._runs["dead"] < 2:
             return []
         name, values = worst
         return [("dynamics.dead_units", {"step": step, "layer": name, "activation": values["kind"], "share": values["dead"]})]
