@@ -21,17 +21,17 @@ from .i18n import register
 LESSON = "12_reading_a_run"
 SAMPLED = (0, 5, 9)  # the start: Adam's first step shows a too-large rate plainly; 3 samples judge a too-small one
 THRESHOLDS = {
-    # A step moving a layer's weights by more than 1.5 times their spread. Healthy runs: at most 0.59 (lesson 08's
-    # Adam 1e-2, its first step); Adam 0.1: 5.9. (Adam 2e-2 gives 1.2 and kills its units: dead_units finds it.)
+    # A step moving a layer's weights by more than 1.5 times their spread. Healthy runs: at most 0.6 (lesson 08's
+    # Adam 1e-2, its first step); Adam 0.1: 6. (Adam 2e-2 gives 1.2 and kills its units: dead_units finds it.)
     "too_large": 1.5,
-    # Over the first samples no layer moves by more than 1e-5 of its spread. Healthy: at least 1.9e-4 (SGD 1e-3,
-    # the playground's rate with plain SGD); SGD 1e-6: 1.9e-7.
+    # Over the first samples no layer moves by more than 1e-5 of its spread. Healthy: at least 1.8e-4 (SGD 1e-3,
+    # the playground's rate with plain SGD); SGD 1e-6: 1.8e-7.
     "too_small": 1e-5,
     # Share of a ReLU's units that are 0 for every sample of a batch. Healthy: at most 0.78 on any step of any
     # run (lesson 08's overfitting run); Adam 0.1: 1.00 from its 6th step on. Dead units do not come back.
     "dead": 0.95,
-    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.069;
-    # a 10-layer sigmoid MLP: 2e-8.
+    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.084;
+    # a 10-layer sigmoid MLP: 1.8e-8.
     "vanishing": 1e-4,
 }
 CODES = ("dynamics.updates_too_large", "dynamics.updates_too_small", "dynamics.dead_units",
