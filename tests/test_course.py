@@ -190,6 +190,15 @@ def test_parity_catches_changed_code(bengali):
     assert course.code_differences(ENGLISH_CELL, bengali)
 
 
+def test_a_table_header_in_an_f_string_may_be_translated_but_keeps_its_widths():
+    english = """print(f"{'loss':>10s} {'accuracy':>10s} {x:.2f}")"""
+    assert course.code_differences(english, """print(f"{'লস':>10s} {'সঠিকতা':>10s} {x:.2f}")""") == []
+    wider = course.code_differences(english, """print(f"{'লস':>12s} {'সঠিকতা':>10s} {x:.2f}")""")
+    assert wider and "expressions of an f-string differ" in wider[0]
+    other_value = course.code_differences(english, """print(f"{'লস':>10s} {'সঠিকতা':>10s} {y:.2f}")""")
+    assert other_value and "expressions of an f-string differ" in other_value[0]
+
+
 def test_translated_label_keeps_the_mini_course_in_step(mini):
     en = mini / "lessons_en" / "99_demo.md"
     en.write_text(en.read_text(encoding="utf-8").replace("print(x)", 'print("sum:", x)  # the answer'),

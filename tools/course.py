@@ -212,12 +212,24 @@ def _tokens(source: str) -> list[tuple[str, str, bool, int]]:
 
 
 def _string_parts(text: str) -> tuple[str, list[str]]:
-    """A string literal's text and, for an f-string, the dump of every {expression} in it."""
+    """A string literal's text and, for an f-string, the dump of every {expression} in it.
+
+    A placeholder that holds only a string, as in a table header `f"{'loss':>10s}"`, is text a twin may translate:
+    its words count as text, and only its conversion and format spec (the column's width) must stay the same.
+    """
     node = ast.parse(text.strip(), mode="eval").body
-    if isinstance(node, ast.JoinedStr):
-        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-        return literal, [ast.dump(v) for v in node.values if not isinstance(v, ast.Constant)]
-    return (node.value if isinstance(node.value, str) else repr(node.value)), []
+    if not isinstance(node, ast.JoinedStr):
+        return (node.value if isinstance(node.value, str) else repr(node.value)), []
+    literal, expressions = [], []
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            literal.append(part.value)
+        elif isinstance(part.value, ast.Constant) and isinstance(part.value.value, str):
+            literal.append(part.value.value)
+            expressions.append(f"text{part.conversion}:{ast.dump(part.format_spec) if part.format_spec else ''}")
+        else:
+            expressions.append(ast.dump(part))
+    return "".join(literal), expressions
 
 
 def code_differences(english: str, bengali: str) -> list[str]:
