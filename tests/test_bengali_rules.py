@@ -144,7 +144,6 @@ def english_literals(code: str) -> set[str]:
 # remove a row once it has.
 UNTRANSLATABLE = {
     "03_validation": {"seed 002 (validate above)"},
-    "04_losses": {"logit of the true class", "its grad", "loss | size of the gradient"},
     "05_optimizers": {"Adam, no decay", "SGD momentum", "SGD nesterov"},
     "09_metrics_troubleshooting": {
         "always negative", "CE, targets [N, 1]", "CE, float class numbers", "BCE, outputs [N, 1], targets [N]",
