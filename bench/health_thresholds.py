@@ -3,7 +3,7 @@
     python bench/health_thresholds.py [--quick]
 
 Every run below records `helpers.health.Health` on every step (CPU, one thread) and prints what the doctor's
-rules (helpers/dynamics.py, `THRESHOLDS`) look at, on the steps the doctor samples (`SAMPLED`, then every 50th):
+rules (helpers/dynamics.py, `THRESHOLDS`) look at, on the steps the doctor samples (`SAMPLED`, then every 100th):
 - largest update ratio: the largest layer's update-to-data ratio, its highest value over the samples;
 - early update ratio: the same, its highest value over the first samples (too small if even that is tiny);
 - dead units: the worst ReLU's share of dead units, its highest value;
@@ -101,7 +101,7 @@ def record(name: str, epochs: int, **keywords) -> Health:
     return health
 
 
-def summary(health: Health, every: int = 50) -> dict[str, float]:
+def summary(health: Health, every: int = 100) -> dict[str, float]:
     """What each rule of the doctor sees over a run, on the steps the doctor samples (helpers/dynamics.py)."""
     by_step: dict[int, list[dict]] = {}
     for row in health.rows:

@@ -452,7 +452,8 @@ class Watch:
         self._handles: list = []
         self._restore: list[tuple[object, str, object]] = []
         self._seen_validation = False
-        self._dynamics: Dynamics | None = Dynamics(model, optimizer, every=every) if dynamics else None
+        # Every other sampled step: each dynamics sample costs a few dozen small tensor operations.
+        self._dynamics: Dynamics | None = Dynamics(model, optimizer, every=2 * every) if dynamics else None
         self._recording = False  # whether the dynamics record the coming step
 
     def add(self, finding: Finding) -> None:

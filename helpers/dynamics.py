@@ -1,11 +1,12 @@
 """The mistake doctor reads a run's dynamics: which health signals mean trouble, and where the lines are (lesson 12).
 
-`Dynamics` keeps a `Health` (helpers/health.py) that records a few steps only, `SAMPLED` at the start and then
-the doctor's own sampled steps, and judges each recorded step against `THRESHOLDS`. The thresholds come from
-measurements, not guesses: `python bench/health_thresholds.py` prints what each rule sees, on these very steps,
-in every healthy run of the course (the lessons' `fit` calls, the playground's defaults, lesson 09's MLP, the
-benchmark's MLP) and in issue 21's broken runs; each line sits between the two groups (the numbers are in the
-comments below; the closest margin is the too-large rule's, 0.4 of a decade on either side).
+`Dynamics` keeps a `Health` (helpers/health.py) that records a few steps only: `SAMPLED` at the start, then every
+`every`-th step (the doctor asks for every 100th, twice its own sampling interval). It judges each recorded step
+against `THRESHOLDS`. The thresholds come from measurements, not guesses: `python bench/health_thresholds.py`
+prints what each rule sees, on these very steps, in every healthy run of the course (the lessons' `fit` calls, the
+playground's defaults, lesson 09's MLP, the benchmark's MLP) and in issue 21's broken runs; each line sits between
+the two groups (the numbers are in the comments below; the closest margin is the too-large rule's, 0.4 of a decade
+on either side).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .health import Health
 from .i18n import register
 
 LESSON = "12_reading_a_run"
-SAMPLED = (0, 5, 9)  # the start: Adam's first step shows a too-large rate plainly; 3 samples judge a too-small one
+SAMPLED = (0, 9)  # the start: Adam's first step shows a too-large rate plainly; step 9 has seen the first steps' work
 THRESHOLDS = {
     # A step moving a layer's weights by more than 1.5 times their spread. Healthy runs: at most 0.6 (lesson 08's
     # Adam 1e-2, its first step); Adam 0.1: 6. (Adam 2e-2 gives 1.2 and kills its units: dead_units finds it.)
