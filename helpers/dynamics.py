@@ -31,7 +31,7 @@ THRESHOLDS = {
     # Share of a ReLU's units that are 0 for every sample of a batch. Healthy: at most 0.78 on any step of any
     # run (lesson 08's overfitting run); Adam 0.1: 1.00 from its 6th step on. Dead units do not come back.
     "dead": 0.95,
-    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.084;
+    # Smallest layer gradient norm over the largest, on two samples in a row. Healthy: at least 0.073;
     # a 10-layer sigmoid MLP: 1.8e-8.
     "vanishing": 1e-4,
 }
