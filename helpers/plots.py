@@ -7,7 +7,6 @@ Bengali needs text shaping, which matplotlib has from 3.11 on; older versions
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -65,6 +64,10 @@ def _register_bengali_font() -> None:
         mpl.rcParams["font.family"] = [*families, BENGALI_FONT]
 
 
+# Solid, dashed, dash-dot, dotted: a curve drawn over an identical one still shows the one beneath.
+LINE_STYLES = ("-", "--", "-.", ":")
+
+
 def plot_curves(
     curves: Mapping[str, Sequence[float]],
     *,
@@ -74,15 +77,26 @@ def plot_curves(
     lang: str | None = None,
     ax=None,
     logy: bool = False,
+    start: int | None = None,
 ):
-    """Draw named curves on one axis; labels are message keys from `helpers.i18n` (lesson 02)."""
+    """Draw named curves on one axis; labels are message keys from `helpers.i18n` (lesson 02).
+
+    The x axis counts whole steps from 0 or, when `xlabel` is the epoch, epochs from 1 (`start` sets it). Each curve
+    gets its own line style, so two curves that coincide (Adam and AdamW for a few epochs) both stay visible.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     lang = plot_language(lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
-    for name, values in curves.items():
-        ax.plot(range(len(values)), list(values), label=t(name, lang) if known(name) else name)
+    first = (1 if xlabel == "plot.epoch" else 0) if start is None else start
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(range(first, first + len(values)), list(values), linestyle=LINE_STYLES[i % len(LINE_STYLES)],
+                label=t(name, lang) if known(name) else name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
+    left, right = ax.get_xlim()
+    ax.set_xlim(max(left, first - 0.5), right)  # no "epoch 0" tick in the margin of a long run
     ax.set_xlabel(t(xlabel, lang))
     ax.set_ylabel(t(ylabel, lang))
     if title:
@@ -105,11 +119,7 @@ def plot_history(history: Mapping[str, Sequence[float]], *, lang: str | None = N
         curves = {key: history[f"{split}_{metric}"] for split, key in (("train", "plot.train"), ("val", "plot.val"))
                   if f"{split}_{metric}" in history}
         ylabel = "plot.loss" if metric == "loss" else "plot.accuracy"
-        plot_curves(curves, xlabel="plot.epoch", ylabel=ylabel, title=title, lang=lang, ax=ax)
-        epochs = len(history.get(f"train_{metric}", []))
-        ticks = range(0, epochs, max(1, math.ceil(epochs / 10)))  # at most ~10 labels, so long runs stay readable
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([str(i + 1) for i in ticks])  # epochs count from 1
+        plot_curves(curves, xlabel="plot.epoch", ylabel=ylabel, title=title, lang=lang, ax=ax)  # epochs from 1
     fig.tight_layout()
     return fig
 

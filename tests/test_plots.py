@@ -74,7 +74,11 @@ def test_plot_history_in_english():
     fig = plot_history(HISTORY, lang="en")
     assert labels(fig) == [("Loss per epoch", "epoch", "loss", ["train", "validation"]),
                            ("Accuracy per epoch", "epoch", "accuracy", ["train", "validation"])]
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1", "2", "3"]
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    assert [tick for tick in ax.get_xticks() if left <= tick <= right] == [1, 2, 3]  # whole epochs, from 1
+    assert list(ax.lines[0].get_xdata()) == [1, 2, 3]
     assert list(fig.axes[0].lines[0].get_ydata()) == HISTORY["train_loss"]
 
 
@@ -204,3 +208,14 @@ def test_plot_language_sets_the_projector_style():
     assert all(matplotlib.rcParams[key] == value for key, value in plots.PROJECTOR_STYLE.items())
     fig = plt.figure()  # a lesson's own figure, drawn after the call, gets it too
     assert fig.dpi == plots.PROJECTOR_STYLE["figure.dpi"]
+
+
+def test_coinciding_curves_stay_visible_and_a_long_run_shows_no_epoch_0():
+    ax = plot_curves({"Adam": [1.0, 0.5] * 15, "AdamW": [1.0, 0.5] * 15}, xlabel="plot.epoch", lang="en")
+    assert len({line.get_linestyle() for line in ax.lines}) == 2  # the second curve does not hide the first
+    ax.figure.canvas.draw()
+    left, right = ax.get_xlim()
+    ticks = [tick for tick in ax.get_xticks() if left <= tick <= right]
+    assert ticks and min(ticks) >= 1 and all(float(tick).is_integer() for tick in ticks)
+    steps = plot_curves({"loss": [1.0, 0.9, 0.8]}, lang="en")  # steps count from 0
+    assert list(steps.lines[0].get_xdata()) == [0, 1, 2]
